@@ -1,0 +1,23 @@
+# Two commands for a newcomer (see README):
+#   make demo   set up, then build the sample newsroom's January 2017 edition
+#   make test   set up, then run the whole test suite
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test setup bench clean
+
+demo: $(STAMP)
+	$(BIN)/pressbook list --issue 2017-01
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup
+	VENV=$(VENV) scripts/setup
+	touch $(STAMP)
+
+clean:
+	rm -rf build .pytest_cache .hypothesis
