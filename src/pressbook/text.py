@@ -1,0 +1,280 @@
+"""Vietnamese text hygiene: NFC, stray and detached tone marks, look-alike letters, odd spaces,
+tone placement (hòa/hoà) and the small text measures other stages need."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from slugify import slugify as _slugify
+
+# The five tone marks as combining characters: grave, acute, tilde, hook above, dot below.
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+# Marks that make a new vowel letter: breve (ă), circumflex (â ê ô), horn (ơ ư).
+SHAPES = "\u0306\u0302\u031b"
+BASE_VOWELS = "aăâeêioôơuưy"
+VOWELS = frozenset(
+    unicodedata.normalize("NFC", v + t) for v in BASE_VOWELS + BASE_VOWELS.upper() for t in ("", *TONES)
+)
+# 12 vowels x 6 tone forms x 2 cases + Đ/đ: the 146 letters every bundled face must have.
+VIETNAMESE_LETTERS = "".join(sorted(VOWELS)) + "Đđ"
+
+_COMBINING = re.compile("[\u0300-\u036f]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One kind of text damage found (and possibly repaired), with a sample."""
+
+    kind: str
+    count: int
+    sample: str
+    repaired: bool
+
+    def describe(self) -> str:
+        """A short human sentence, e.g. `2 detached tone marks repaired ('thi ̣' -> 'thị')`."""
+        verb = "repaired" if self.repaired else "found"
+        return f"{self.count} {self.kind} {verb} ({self.sample})"
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Text after hygiene, and what was done to it."""
+
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.repaired for f in self.findings)
+
+
+def nfc(text: str) -> str:
+    """The NFC form of `text`."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _tone_of(syllable: str) -> str | None:
+    """The combining tone mark a syllable carries, if any."""
+    for ch in unicodedata.normalize("NFD", syllable):
+        if ch in TONES:
+            return ch
+    return None
+
+
+def _strip_tone(syllable: str) -> str:
+    return nfc("".join(ch for ch in unicodedata.normalize("NFD", syllable) if ch not in TONES))
+
+
+def _is_vowel(ch: str) -> bool:
+    return ch in VOWELS
+
+
+def tone_position(syllable: str, style: str = "old") -> int | None:
+    """Index of the letter that carries the tone in a toneless NFC `syllable`.
+
+    `style` only matters for open syllables ending in oa, oe, uy: "old" puts the mark on the
+    first vowel (hòa, khỏe, thủy), "new" on the second (hoà, khoẻ, thuỷ).
+    """
+    lower = syllable.lower()
+    start = 0
+    if lower.startswith("qu"):
+        start = 2
+    elif lower.startswith("gi") and len(lower) > 2 and _is_vowel(lower[2]):
+        start = 2
+    while start < len(lower) and not _is_vowel(lower[start]):
+        start += 1
+    if start >= len(lower):
+        # "gi" alone (gì) or "qu" alone: the tone goes on the i/u.
+        return 1 if lower[:2] in ("gi", "qu") and len(lower) == 2 else None
+    end = start
+    while end < len(lower) and _is_vowel(lower[end]):
+        end += 1
+    run = lower[start:end]
+    shaped = [i for i, ch in enumerate(run) if ch in "ăâêôơư"]
+    if shaped:
+        return start + shaped[-1]
+    if end < len(lower) or len(run) == 1:
+        return end - 1
+    if run in ("oa", "oe", "uy"):
+        return start + (1 if style == "new" else 0)
+    if len(run) == 3:
+        return start + 1
+    return start
+
+
+def place_tone(syllable: str, tone: str | None, style: str = "old") -> str:
+    """`syllable` with its tone removed and `tone` (a combining mark) put where `style` wants it."""
+    bare = _strip_tone(syllable)
+    if tone is None:
+        return bare
+    index = tone_position(bare, style)
+    if index is None:
+        return syllable
+    return nfc(bare[: index + 1] + tone + bare[index + 1 :])
+
+
+def tone_style_of(word: str) -> str | None:
+    """'old' for hòa/khỏe/thủy, 'new' for hoà/khoẻ/thuỷ, None where the styles agree."""
+    tone = _tone_of(word)
+    if tone is None:
+        return None
+    old, new = place_tone(word, tone, "old"), place_tone(word, tone, "new")
+    if old == new:
+        return None
+    if word == old:
+        return "old"
+    if word == new:
+        return "new"
+    return None
+
+
+def tone_styles(text: str) -> dict[str, Counter]:
+    """Words written in each tone-placement style, with counts."""
+    found: dict[str, Counter] = {"old": Counter(), "new": Counter()}
+    for word in _WORD.findall(nfc(text)):
+        style = tone_style_of(word)
+        if style:
+            found[style][word] += 1
+    return found
+
+
+def convert_tone_style(text: str, style: str) -> str:
+    """`text` with every oa/oe/uy syllable's tone moved to `style` ('old' or 'new')."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        current = tone_style_of(word)
+        if current is None or current == style:
+            return word
+        return place_tone(word, _tone_of(word), style)
+
+    return _WORD.sub(fix, nfc(text))
+
+
+# --- repairs -------------------------------------------------------------------------------
+
+_ODD_SPACES = re.compile("[\u00a0\u2007\u202f]")
+_INVISIBLES = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A tone mark left behind after a space: "thi ̣trường", "nghiêp ̣ khai".
+_DETACHED = re.compile(r"([^\W\d_]+)[ \u00a0]([" + TONES + r"])([ \u00a0]?)")
+
+
+def _sample(before: str, after: str) -> str:
+    return f"'{before.strip()}' -> '{after.strip()}'"
+
+
+def _repair_detached(text: str, findings: list[Finding]) -> str:
+    count, sample = 0, ""
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal count, sample
+        word, tone, space_after = match.groups()
+        if _tone_of(word) is not None or tone_position(_strip_tone(word)) is None:
+            return match.group(0)
+        count += 1
+        fixed = place_tone(word, tone) + " "
+        if not sample:
+            sample = _sample(match.group(0), fixed)
+        return fixed
+
+    text = _DETACHED.sub(fix, text)
+    if count:
+        findings.append(Finding("detached tone marks", count, sample, True))
+    return text
+
+
+def _repair_redundant_marks(text: str, findings: list[Finding]) -> str:
+    """Drop a combining mark the letter before it already has ("Sơ̛n", "liề̀n")."""
+    out: list[str] = []
+    count, sample = 0, ""
+    for ch in text:
+        if _COMBINING.match(ch) and out:
+            base = unicodedata.normalize("NFD", out[-1])
+            if ch in base[1:]:
+                count += 1
+                if not sample:
+                    sample = f"'{out[-1]}' + U+{ord(ch):04X} -> '{out[-1]}'"
+                continue
+            out[-1] = nfc(out[-1] + ch)
+            continue
+        out.append(ch)
+    if count:
+        findings.append(Finding("redundant combining marks", count, sample, True))
+    return "".join(out)
+
+
+def _replace(text: str, pattern: re.Pattern[str], repl: str, kind: str, findings: list[Finding]) -> str:
+    matches = pattern.findall(text)
+    if matches:
+        shown = ", ".join(f"U+{ord(m):04X}" for m in sorted(set(matches)))
+        findings.append(Finding(kind, len(matches), shown, True))
+        text = pattern.sub(repl, text)
+    return text
+
+
+def clean(text: str) -> Cleaned:
+    """Repair the damage real pages carry and return NFC text with a list of what was done."""
+    findings: list[Finding] = []
+    if not unicodedata.is_normalized("NFC", text):
+        count = sum(1 for ch in text if unicodedata.combining(ch))
+        findings.append(Finding("decomposed (NFD) letters normalised to NFC", count, "NFC", True))
+        text = nfc(text)
+    text = _replace(text, _CONTROLS, "", "control characters removed", findings)
+    text = _replace(text, _INVISIBLES, "", "invisible characters removed", findings)
+    text = _replace(text, _ODD_SPACES, " ", "no-break or odd spaces made plain", findings)
+    eths = text.count("\u00d0") + text.count("\u00f0")
+    if eths:
+        findings.append(Finding("look-alike letters Ð/ð (eth) for Đ/đ", eths, "'Ð' -> 'Đ'", True))
+        text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+    text = _repair_detached(text, findings)
+    text = _repair_redundant_marks(text, findings)
+    text = nfc(text)
+    doubles = double_toned(text)
+    if doubles:
+        findings.append(Finding("words with two tone marks", len(doubles), f"'{doubles[0]}'", False))
+    return Cleaned(text, tuple(findings))
+
+
+def double_toned(text: str) -> list[str]:
+    """Words carrying more than one tone mark ("đầỳ"): damage a human must resolve."""
+    return [
+        w
+        for w in _WORD.findall(text)
+        if sum(1 for ch in unicodedata.normalize("NFD", w) if ch in TONES) > 1
+    ]
+
+
+def mixed_tone_styles(text: str) -> Finding | None:
+    """A finding when `text` writes oa/oe/uy tones in both styles (hòa and hoà)."""
+    styles = tone_styles(text)
+    if styles["old"] and styles["new"]:
+        old = styles["old"].most_common(1)[0][0]
+        new = styles["new"].most_common(1)[0][0]
+        total = sum(styles["old"].values()) + sum(styles["new"].values())
+        return Finding("words in mixed tone styles", total, f"old '{old}' and new '{new}'", False)
+    return None
+
+
+# --- measures ------------------------------------------------------------------------------
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """An ASCII file name from a Vietnamese title: "Mường Nhé" -> "muong-nhe"."""
+    folded = nfc(title).replace("đ", "d").replace("Đ", "D")
+    return _slugify(folded, max_length=max_length, word_boundary=True, save_order=True) or "bai-viet"
+
+
+def word_count(text: str) -> int:
+    """Words as a Vietnamese reader counts them: space-separated syllables with a letter or digit."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def missing_characters(text: str, available: set[int]) -> list[str]:
+    """Characters of `text` (other than spaces and controls) not in the code point set `available`."""
+    missing = {ch for ch in text if not ch.isspace() and ord(ch) not in available and ch.isprintable()}
+    return sorted(missing)

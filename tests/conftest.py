@@ -1,0 +1,84 @@
+"""Shared fixtures: a throwaway newsroom, the sample newsroom, and the third-party corpus."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pressbook.config import Project, load_project
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+CONFIG = """\
+[publication]
+name = "Báo Thử Nghiệm"
+publisher = "Tòa soạn Thử Nghiệm"
+language = "vi"
+timezone = "Asia/Ho_Chi_Minh"
+lead_tag = "TN"
+
+[edition]
+layout = "bulletin"
+sections = ["Thời sự", "Kinh tế", "Văn hóa - Xã hội"]
+default_section = "Tin tức"
+"""
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared third-party corpus; tests using it skip where it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not here")
+    return CORPUS
+
+
+@pytest.fixture
+def sample_project() -> Project:
+    """The sample newsroom at the repository root."""
+    return load_project(REPO)
+
+
+class Newsroom:
+    """A newsroom in a temporary folder, with a helper to write articles into it."""
+
+    def __init__(self, root: Path, config: str = CONFIG) -> None:
+        self.root = root
+        root.mkdir(parents=True)
+        (root / "pressbook.toml").write_text(config, encoding="utf-8")
+        (root / "articles").mkdir()
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        path = self.root / "articles" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def article(self, rel: str, *, title: str = "Tiêu đề", date: str = "2017-01-04T08:48:00+07:00",
+                section: str = "Thời sự", body: str = "Nội dung bài viết.", **extra: str) -> Path:
+        lines = [f"title: {title}", f"date: {date}", f"section: {section}", "author: Lò Văn Minh"]
+        lines += [f"{k}: {v}" for k, v in extra.items()]
+        return self.write(rel, "---\n" + "\n".join(lines) + "\n---\n" + body + "\n")
+
+    @property
+    def project(self) -> Project:
+        return load_project(self.root)
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Newsroom:
+    return Newsroom(tmp_path / "newsroom")
+
+
+@pytest.fixture
+def make_newsroom(tmp_path: Path) -> Callable[[str], Newsroom]:
+    def make(config: str = CONFIG) -> Newsroom:
+        return Newsroom(tmp_path / "newsroom", config)
+
+    return make

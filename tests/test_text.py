@@ -1,0 +1,133 @@
+"""Vietnamese text hygiene: repairs, tone styles, slugs, word counts."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pressbook import text
+
+
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("Các thi \u0323trường", "Các thị trường"),  # dot below detached after a space
+        ("công nghiêp \u0323 khai khoáng", "công nghiệp khai khoáng"),
+        ("Bô \u0323Tài chính", "Bộ Tài chính"),
+        ("Sơ\u031bn Trà", "Sơn Trà"),  # a horn on a letter that has one
+        ("liề\u0300n", "liền"),
+        ("sắ\u0301c", "sắc"),
+        ("A\u0309nh: KP", "Ảnh: KP"),  # NFD
+        ("\u00d0ột nhiên", "Đột nhiên"),  # eth for Đ
+        ("Hoài Linh\u00a0rằng", "Hoài Linh rằng"),
+        ("thu\u200bế", "thuế"),
+    ],
+)
+def test_clean_repairs(damaged: str, repaired: str) -> None:
+    cleaned = text.clean(damaged)
+    assert cleaned.text == repaired
+    assert unicodedata.is_normalized("NFC", cleaned.text)
+    assert cleaned.changed
+
+
+def test_clean_leaves_good_text_alone() -> None:
+    good = "Đảng bộ huyện Mường Khoa có 1.488 đảng viên, “đoàn kết” — và… khỏe."
+    cleaned = text.clean(good)
+    assert cleaned.text == good
+    assert cleaned.findings == ()
+
+
+def test_double_tone_is_reported_not_guessed() -> None:
+    cleaned = text.clean("đầỳ đủ")
+    assert cleaned.text == "đầỳ đủ"
+    assert [f.kind for f in cleaned.findings] == ["words with two tone marks"]
+    assert not cleaned.findings[0].repaired
+
+
+@pytest.mark.parametrize(
+    ("word", "style"),
+    [("hòa", "old"), ("hoà", "new"), ("thủy", "old"), ("thuỷ", "new"), ("khỏe", "old"), ("khoẻ", "new"),
+     ("Hóa", "old"), ("Hoá", "new"), ("hoàn", None), ("quý", None), ("thuyền", None), ("người", None)],
+)
+def test_tone_style_of(word: str, style: str | None) -> None:
+    assert text.tone_style_of(word) == style
+
+
+def test_convert_tone_style_both_ways() -> None:
+    assert text.convert_tone_style("Bộ Thuỷ sản, Định Hoá, sức khoẻ", "old") == "Bộ Thủy sản, Định Hóa, sức khỏe"
+    assert text.convert_tone_style("Bộ Thủy sản, Định Hóa, sức khỏe", "new") == "Bộ Thuỷ sản, Định Hoá, sức khoẻ"
+    assert text.convert_tone_style("hoàn toàn quý khách", "new") == "hoàn toàn quý khách"
+
+
+def test_mixed_tone_styles_found() -> None:
+    finding = text.mixed_tone_styles("huyện Định Hoá và Định Hóa")
+    assert finding is not None and finding.count == 2
+    assert text.mixed_tone_styles("Định Hóa và sức khỏe") is None
+
+
+def test_slugify_folds_vietnamese() -> None:
+    assert text.slugify("Mường Nhé") == "muong-nhe"
+    assert text.slugify("Đưa nghị quyết vào cuộc sống ở các bản vùng cao") == (
+        "dua-nghi-quyet-vao-cuoc-song-o-cac-ban-vung-cao"
+    )
+    long = text.slugify("Những sai sót hộ kinh doanh thường gặp khi thực hiện quy định thuế mới")
+    assert long == "nhung-sai-sot-ho-kinh-doanh-thuong-gap-khi-thuc-hien-quy"  # cut at a word, in order
+
+
+def test_word_count() -> None:
+    assert text.word_count("ĐBP - Những năm qua, 1.488 hộ") == 6
+
+
+def test_vietnamese_letters_are_146() -> None:
+    assert len(text.VIETNAMESE_LETTERS) == 146
+    assert all(unicodedata.is_normalized("NFC", ch) and len(ch) == 1 for ch in text.VIETNAMESE_LETTERS)
+
+
+# --- the real damaged files of the shared corpus -----------------------------------------------
+
+TRICKY = {
+    "baomoi_21473754_detached-dot-below.txt": ("detached tone marks", 2, ["thị trường"]),
+    "baomoi_22559249_detached-dot-below.txt": ("detached tone marks", 3, ["công nghiệp khai khoáng", "Bộ Tài chính", "khuyến nghị Nhà nước"]),
+    "baomoi_22444944_doubled-combining-marks.txt": ("redundant combining marks", 16, ["Sơn Trà"]),
+    "baomoi_22652214_partial-NFD-Anh.txt": ("decomposed (NFD) letters normalised to NFC", 1, ["Ảnh: KP"]),
+    "baomoi_22730337_nbsp.txt": ("no-break or odd spaces made plain", 3, ["Hoài Linh rằng", "Bolero mà", "Vinh Sử đã"]),
+    "khudocmo_lao-hac_EXCERPT_eth-for-D-stroke_mixed-tone.md": ("look-alike letters Ð/ð (eth) for Đ/đ", 3, ["Đột nhiên", "Đấy là", "Đối với"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_corpus_damage_is_repaired(corpus, name: str) -> None:
+    kind, count, fixed_phrases = TRICKY[name]
+    raw = (corpus / "tricky" / name).read_text(encoding="utf-8")
+    cleaned = text.clean(raw)
+    found = {f.kind: f for f in cleaned.findings}
+    assert found[kind].count == count and found[kind].repaired
+    for phrase in fixed_phrases:
+        assert phrase in cleaned.text
+    assert unicodedata.is_normalized("NFC", cleaned.text)
+    assert not any(unicodedata.combining(ch) for ch in cleaned.text)
+    assert "\u00a0" not in cleaned.text and "\u00d0" not in cleaned.text
+
+
+def test_corpus_double_tone_reported(corpus) -> None:
+    raw = (corpus / "tricky" / "baomoi_22444944_doubled-combining-marks.txt").read_text(encoding="utf-8")
+    assert "đầỳ" in text.double_toned(text.clean(raw).text)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("baomoi_22736231_mixed-tone-Hoa.txt", "Hóa", "Hoá"),
+        ("baomoi_22739862_mixed-tone-Thuy.txt", "Thủy", "Thuỷ"),
+        ("baomoi_22746021_mixed-tone-khoe.txt", "khỏe", "khoẻ"),
+        ("khudocmo_lao-hac_EXCERPT_eth-for-D-stroke_mixed-tone.md", "khỏe", "khoẻ"),
+    ],
+)
+def test_corpus_mixed_tone_styles_reported(corpus, name: str, old: str, new: str) -> None:
+    raw = (corpus / "tricky" / name).read_text(encoding="utf-8")
+    styles = text.tone_styles(raw)
+    assert styles["old"][old] >= 1 and styles["new"][new] >= 1
+    assert text.mixed_tone_styles(raw) is not None
+    # Reported, never silently changed.
+    assert old in text.clean(raw).text and new in text.clean(raw).text
