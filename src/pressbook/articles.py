@@ -1,0 +1,415 @@
+"""The article format: the frozen `Article` model, reading it from a file and writing it back.
+
+An article is one Markdown file with YAML front matter (see README "The article format").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime, time, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from . import markdown, text
+from .errors import ArticleError, Problem
+
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+FIELD_ORDER = (
+    "title", "date", "section", "author", "affiliation", "lead", "tags",
+    "image", "image_caption", "source_url", "views",
+)  # fmt: skip
+DATE_HELP = "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM+07:00 or DD/MM/YYYY, optionally with HH:MM"
+
+_DMY = re.compile(
+    r"^(?:(?P<h1>\d{1,2})[:h](?P<m1>\d{2})\s*-\s*)?(?:[^\d,]+,\s*)?(?:ngày\s+)?"
+    r"(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{4})(?:\s+(?P<h2>\d{1,2})[:h](?P<m2>\d{2}))?$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(value: object, tz: tzinfo) -> datetime:
+    """An aware datetime from what an editor writes; times without an offset are read in `tz`."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, Date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        moment = _parse_date_text(value.strip())
+    else:
+        raise ValueError(f"{value!r} is not a date ({DATE_HELP})")
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _parse_date_text(value: str) -> datetime:
+    match = _DMY.match(value)
+    try:
+        if match:
+            hour = match.group("h1") or match.group("h2") or 0
+            minute = match.group("m1") or match.group("m2") or 0
+            return datetime(
+                int(match.group("y")), int(match.group("mo")), int(match.group("d")), int(hour), int(minute)
+            )
+        if re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            return datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date: {exc}") from None
+    raise ValueError(f"'{value}' is not a date ({DATE_HELP})")
+
+
+class FrontMatter(BaseModel):
+    """The fields an article file may carry, validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1)
+    date: datetime
+    section: str | None = None
+    author: str | None = None
+    affiliation: str | None = None
+    lead: str | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    image_caption: str | None = None
+    source_url: str | None = None
+    views: int | None = Field(default=None, ge=0)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: object, info: ValidationInfo) -> datetime:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value
+        tz = (info.context or {}).get("tz")
+        if tz is None:
+            raise ValueError("no time zone given to read the date in")
+        return parse_date(value, tz)
+
+    @field_validator("title", "section", "author", "affiliation", "lead", "image_caption", mode="after")
+    @classmethod
+    def _nfc(cls, value: str | None) -> str | None:
+        return text.clean(value).text if value else value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"'{value}' is not a web address (expected http:// or https://...)")
+        return value
+
+    @model_validator(mode="after")
+    def _caption_needs_image(self) -> FrontMatter:
+        if self.image_caption and not self.image:
+            raise ValueError("image_caption is set but image is not (add image: images/<file>)")
+        return self
+
+
+class Article(FrontMatter):
+    """One article, read whole from its file: front matter, Markdown body and where it came from."""
+
+    path: Path
+    slug: str
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def folder(self) -> Path:
+        """The folder relative image paths are resolved against."""
+        return self.path.parent
+
+    @property
+    def words(self) -> int:
+        """Words in the lead and body, as shown by `pressbook list`."""
+        return text.word_count(self.lead or "") + text.word_count(markdown.to_text(self.body))
+
+    def image_paths(self) -> list[str]:
+        """Every image the article refers to: the front-matter image, then those in the body."""
+        found = [self.image] if self.image else []
+        return found + markdown.image_sources(self.body)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text (we parse them ourselves, with good errors)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    """A file's front matter text, its body, and the lines they start on."""
+
+    front: str
+    body: str
+    front_line: int
+    body_line: int
+
+
+def split_front_matter(source: str, path: Path) -> Split:
+    """Separate the YAML front matter from the Markdown body."""
+    lines = source.splitlines(keepends=True)
+    if not lines or not source.strip():
+        raise ArticleError(
+            "the file is empty", path=path, line=1,
+            hint="an article starts with front matter between '---' lines; see README 'The article format'",
+        )  # fmt: skip
+    if lines[0].rstrip("\r\n").rstrip() != "---":
+        raise ArticleError(
+            "no front matter: the first line must be '---'", path=path, line=1,
+            hint="add title, date, section, author and lead between '---' lines at the top",
+        )  # fmt: skip
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
+            return Split(
+                front="".join(lines[1:index]),
+                body="".join(lines[index + 1 :]),
+                front_line=2,
+                body_line=index + 2,
+            )
+    raise ArticleError(
+        "front matter is not closed", path=path, line=1, hint="add a '---' line after the last field"
+    )
+
+
+def _key_lines(node: yaml.Node, offset: int, path: Path) -> dict[str, int]:
+    """Line of every top-level key; duplicate keys are an error."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, _ in node.value:
+        name = str(key.value)
+        line = key.start_mark.line + offset
+        if name in lines:
+            raise ArticleError(
+                f"given twice (first on line {lines[name]})", path=path, line=line, field=name,
+                hint="keep one",
+            )  # fmt: skip
+        lines[name] = line
+    return lines
+
+
+def parse_front_matter(front: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter as a mapping, and the line each field is on."""
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+        lines = _key_lines(node, first_line, path) if node is not None else {}
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        if "constructor" in str(problem) or "constructor" in str(exc):
+            problem = "uses a YAML tag that builds objects, which articles may not do"
+        raise ArticleError(
+            f"front matter is not valid YAML: {problem}",
+            path=path,
+            line=(mark.line + first_line) if mark else first_line,
+            hint="fields are 'name: value' lines; quote values containing ': ' or starting with a symbol",
+        ) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ArticleError(
+            "front matter must be 'name: value' fields", path=path, line=first_line,
+            hint="see README 'The article format'",
+        )  # fmt: skip
+    return data, lines
+
+
+_TYPE_WORDS = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "tuple_type": "expected a list like [a, b]",
+    "string_too_short": "must not be empty",
+    "greater_than_equal": "must not be negative",
+}
+
+
+def _problems(exc: ValidationError, path: Path, lines: Mapping[str, int], first_line: int) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        field = str(loc[0]) if loc else None
+        line = lines.get(field or "", first_line - 1)
+        kind = err["type"]
+        if kind == "missing":
+            message, hint = "is missing", f"add '{field}: ...' to the front matter"
+        elif kind == "extra_forbidden":
+            message = "is not an article field"
+            hint = "known fields: " + ", ".join(FIELD_ORDER)
+        else:
+            message = _TYPE_WORDS.get(kind, err["msg"].removeprefix("Value error, "))
+            if kind == "string_type":
+                message += f", got {type(err.get('input')).__name__}"
+            hint = None
+            if field == "date" and "date" not in message:
+                message = f"{message} ({DATE_HELP})"
+        problems.append(Problem(message, path=path, line=line, field=field, hint=hint))
+    return problems
+
+
+def read_bytes(path: Path) -> str:
+    """The UTF-8 text of an article file, refusing what cannot be an article."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(
+                f"file is {size / 1024 / 1024:.1f} MB; articles are limited to "
+                f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB",
+                path=path,
+                hint="check it is really an article; split very long texts",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot read the file: {exc.strerror}", path=path) from None
+    if b"\x00" in data:
+        raise ArticleError("is a binary file, not a Markdown article", path=path, hint="remove it from articles/")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArticleError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} cannot be read)",
+            path=path,
+            line=line,
+            hint="save it as UTF-8, or turn it into an article with 'pressbook import FILE'",
+        ) from None
+
+
+def read_markdown(path: Path, tz: tzinfo) -> Article:
+    """Read one Markdown article, raising ArticleError with every problem in it."""
+    source = read_bytes(path)
+    split = split_front_matter(source, path)
+    data, lines = parse_front_matter(split.front, path, split.front_line)
+    try:
+        front = FrontMatter.model_validate(data, context={"tz": tz})
+    except ValidationError as exc:
+        raise ArticleError(problems=_problems(exc, path, lines, split.front_line)) from None
+    return Article(
+        **front.model_dump(),
+        path=path,
+        slug=path.stem,
+        body=text.clean(split.body).text,
+        body_line=split.body_line,
+    )
+
+
+READERS: dict[str, Callable[[Path, tzinfo], Article]] = {".md": read_markdown, ".markdown": read_markdown}
+
+
+def read_article(path: Path, tz: tzinfo) -> Article:
+    """Read an article with the reader registered for its suffix."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ArticleError(
+            f"'{path.suffix}' files are not articles", path=path,
+            hint="articles are .md files; turn other material into one with 'pressbook import'",
+        )  # fmt: skip
+    return reader(path, tz)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Every article that could be read, and every problem met on the way."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+
+
+def article_files(folder: Path) -> list[Path]:
+    """Article files below `folder`, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+
+
+def load_articles(folder: Path, tz: tzinfo) -> Loaded:
+    """Read every article below `folder`, collecting problems instead of stopping at the first."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for path in article_files(folder):
+        try:
+            article = read_article(path, tz)
+        except ArticleError as exc:
+            problems.extend(exc.problems)
+            continue
+        if article.slug in seen:
+            problems.append(
+                Problem(
+                    f"slug '{article.slug}' is already used by {seen[article.slug]}",
+                    path=path,
+                    hint="rename one of the files; slugs name chapters and links and must be unique",
+                )
+            )
+            continue
+        seen[article.slug] = path
+        articles.append(article)
+    return Loaded(tuple(articles), tuple(problems))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML out without quoting ISO dates (we read them as text anyway)."""
+
+
+_Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
+
+
+def dumps(fields: Mapping[str, Any], body: str) -> str:
+    """The article file text for `fields` and a Markdown `body`, in a stable form."""
+    ordered: dict[str, Any] = {}
+    for name in FIELD_ORDER:
+        value = fields.get(name)
+        if value in (None, "", (), []):
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        if isinstance(value, tuple):
+            value = list(value)
+        ordered[name] = value
+    unknown = set(fields) - set(FIELD_ORDER)
+    if unknown:
+        raise ValueError(f"not article fields: {sorted(unknown)}")
+    front = yaml.dump(
+        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
+    )
+    body = body.strip("\n")
+    return f"---\n{front}---\n{body}\n" if body else f"---\n{front}---\n"
+

@@ -1,0 +1,262 @@
+"""An `Edition` and the pure selection of articles into it: period, sections, order, manifest."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from datetime import date as Date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import i18n
+from .articles import Article
+from .config import Config, toml_key_line
+from .errors import ConfigError, EditionError, Problem, UsageError
+
+PeriodKind = Literal["all", "year", "month", "week", "day"]
+ISSUE_HELP = "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates an issue covers: [start, end) in the project's time zone."""
+
+    id: str
+    kind: PeriodKind
+    start: date
+    end: date
+
+    def contains(self, moment: datetime, tz: tzinfo) -> bool:
+        """Whether `moment` falls inside the period, read in `tz`."""
+        return self.kind == "all" or self.start <= moment.astimezone(tz).date() < self.end
+
+
+ALL = Period("all", "all", date.min, date.max)
+
+
+def parse_issue(spec: str | None) -> Period:
+    """The period an `--issue` value names."""
+    if spec is None or spec == "all":
+        return ALL
+    spec = spec.strip()
+    try:
+        if m := re.fullmatch(r"(\d{4})", spec):
+            year = int(m.group(1))
+            return Period(spec, "year", date(year, 1, 1), date(year + 1, 1, 1))
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", spec):
+            year, month = int(m.group(1)), int(m.group(2))
+            start = date(year, month, 1)
+            end = date(year + (month == 12), month % 12 + 1, 1)
+            return Period(spec, "month", start, end)
+        if m := re.fullmatch(r"(\d{4})-[Ww](\d{1,2})", spec):
+            start = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+            return Period(f"{m.group(1)}-W{int(m.group(2)):02d}", "week", start, start + timedelta(days=7))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec):
+            day = date.fromisoformat(spec)
+            return Period(spec, "day", day, day + timedelta(days=1))
+    except ValueError as exc:
+        raise UsageError(f"--issue '{spec}' is not a real date: {exc}", hint=ISSUE_HELP) from None
+    raise UsageError(f"--issue '{spec}' is not an issue name", hint=ISSUE_HELP)
+
+
+class Manifest(BaseModel):
+    """`issues/<id>.toml`: what an editor fixes by hand about one issue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str | None = None
+    number: int | None = None
+    date: Date | None = None
+    note: str | None = None
+    cover_image: str | None = None
+    sections: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadedManifest:
+    """A manifest and the file it came from (for error messages)."""
+
+    manifest: Manifest
+    path: Path
+    text: str
+
+
+def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
+    """The manifest for `period`, if the project has one."""
+    path = issues_dir / f"{period.id}.toml"
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the issue manifest: {exc}", path=path) from None
+    try:
+        return LoadedManifest(Manifest.model_validate(data), path, text)
+    except ValidationError as exc:
+        raise ConfigError(
+            problems=[
+                Problem(
+                    f"manifest value '{'.'.join(map(str, e['loc']))}': "
+                    + ("unknown key" if e["type"] == "extra_forbidden" else e["msg"]),
+                    path=path,
+                    line=toml_key_line(text, [str(p) for p in e["loc"][:1]]),
+                )
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named run of articles inside an edition."""
+
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The articles of one issue, grouped and ordered, with what the cover and metadata need."""
+
+    id: str
+    title: str
+    number: int | None
+    date: date
+    note: str | None
+    cover_image: Path | None
+    language: str
+    period: Period
+    sections: tuple[Section, ...]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article in edition order."""
+        return tuple(a for s in self.sections for a in s.articles)
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold().strip()
+
+
+def default_title(period: Period, language: str) -> str:
+    """'Bản tin tháng 1/2017' and its kin, from the period."""
+    bulletin = i18n.label("bulletin", language)
+    if period.kind == "month":
+        return f"{bulletin} {i18n.month_year(period.start, language)}"
+    if period.kind == "week":
+        year, week, _ = period.start.isocalendar()
+        return f"{bulletin} {i18n.label('week', language)} {week}/{year}"
+    if period.kind == "day":
+        return f"{bulletin} {i18n.short_date(period.start, language)}"
+    if period.kind == "year":
+        return f"{i18n.label('volume', language)} {period.start.year}"
+    return bulletin
+
+
+def _default_number(period: Period) -> int | None:
+    if period.kind == "month":
+        return period.start.month
+    if period.kind == "week":
+        return period.start.isocalendar()[1]
+    return None
+
+
+def _resolve(ref: str, articles: Sequence[Article]) -> Article | None:
+    wanted = ref.strip().removesuffix(".md")
+    for article in articles:
+        rel = article.path.with_suffix("").as_posix()
+        if article.slug == wanted or rel.endswith("/" + wanted.lstrip("/")) or rel == wanted:
+            return article
+    return None
+
+
+def _explicit(loaded: LoadedManifest, articles: Sequence[Article]) -> list[Article]:
+    chosen, problems = [], []
+    for ref in loaded.manifest.articles:
+        found = _resolve(ref, articles)
+        if found is None:
+            line = next(
+                (n for n, text in enumerate(loaded.text.splitlines(), 1) if f'"{ref}"' in text or f"'{ref}'" in text),
+                None,
+            )
+            problems.append(
+                Problem(
+                    f"names article '{ref}', which does not exist (or could not be read)",
+                    path=loaded.path, line=line, field="articles",
+                    hint="use the article's slug (file name without .md) or its path below articles/",
+                )  # fmt: skip
+            )
+        else:
+            chosen.append(found)
+    if problems:
+        raise EditionError(problems=problems)
+    return chosen
+
+
+def select(
+    articles: Iterable[Article],
+    config: Config,
+    period: Period,
+    *,
+    sections: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    manifest: LoadedManifest | None = None,
+) -> Edition:
+    """Choose and order the articles of one issue."""
+    pool = sorted(articles, key=lambda a: (a.date, a.slug))
+    tz = config.tz
+    default_section = config.edition.default_section
+    if manifest and manifest.manifest.articles:
+        chosen = _explicit(manifest, pool)
+    else:
+        chosen = [a for a in pool if period.contains(a.date, tz)]
+    if sections:
+        wanted = {_key(s) for s in sections}
+        chosen = [a for a in chosen if _key(a.section or default_section) in wanted]
+    if tags:
+        wanted_tags = {_key(t) for t in tags}
+        chosen = [a for a in chosen if wanted_tags & {_key(t) for t in a.tags}]
+
+    m = manifest.manifest if manifest else Manifest()
+    explicit = bool(m.articles)
+    # An explicit article list keeps its own order; otherwise sections follow the manifest, then
+    # the config, then any other section by the date of its first article.
+    order = list(m.sections) + ([] if explicit else list(config.edition.sections))
+    rank: dict[str, int] = {}
+    for name in order:
+        rank.setdefault(_key(name), len(rank))
+    groups: dict[str, list[Article]] = {}
+    names: dict[str, str] = {}
+    for article in chosen:
+        name = article.section or default_section
+        groups.setdefault(_key(name), []).append(article)
+        names.setdefault(_key(name), name)
+
+    def section_order(key: str) -> tuple:
+        return (rank.get(key, len(rank)),) if explicit else (rank.get(key, len(rank)), groups[key][0].date, key)
+
+    section_list = tuple(Section(names[k], tuple(groups[k])) for k in sorted(groups, key=section_order))
+
+    language = config.publication.language
+    dates = [a.date.astimezone(tz).date() for a in chosen]
+    latest = max(dates) if dates else (period.start if period.kind != "all" else date(1970, 1, 1))
+    cover = (manifest.path.parent / m.cover_image) if manifest and m.cover_image else None
+    return Edition(
+        id=period.id,
+        title=m.title or default_title(period, language),
+        number=m.number if m.number is not None else _default_number(period),
+        date=m.date or latest,
+        note=m.note,
+        cover_image=cover,
+        language=language,
+        period=period,
+        sections=section_list,
+    )

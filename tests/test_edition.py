@@ -1,0 +1,113 @@
+"""Selecting articles into an edition: periods, sections, tags, order, manifests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pressbook.build import load_edition
+from pressbook.edition import parse_issue
+from pressbook.errors import EditionError, UsageError
+
+
+@pytest.mark.parametrize(
+    ("spec", "kind", "start", "end"),
+    [
+        ("2017-01", "month", date(2017, 1, 1), date(2017, 2, 1)),
+        ("2016-12", "month", date(2016, 12, 1), date(2017, 1, 1)),
+        ("2017-W01", "week", date(2017, 1, 2), date(2017, 1, 9)),
+        ("2017-w1", "week", date(2017, 1, 2), date(2017, 1, 9)),
+        ("2017-01-04", "day", date(2017, 1, 4), date(2017, 1, 5)),
+        ("2017", "year", date(2017, 1, 1), date(2018, 1, 1)),
+    ],
+)
+def test_parse_issue(spec, kind, start, end) -> None:
+    period = parse_issue(spec)
+    assert (period.kind, period.start, period.end) == (kind, start, end)
+
+
+@pytest.mark.parametrize("spec", ["2017-13", "2017-02-30", "2017-W54", "january", "17-01"])
+def test_parse_issue_rejects(spec) -> None:
+    with pytest.raises(UsageError):
+        parse_issue(spec)
+
+
+def _room(newsroom):
+    newsroom.article("2017/01/kinh-te-1.md", title="Kinh tế 1", section="Kinh tế", date="2017-01-03T07:00:00+07:00")
+    newsroom.article("2017/01/thoi-su-2.md", title="Thời sự 2", section="Thời sự", date="2017-01-20T07:00:00+07:00")
+    newsroom.article("2017/01/thoi-su-1.md", title="Thời sự 1", section="Thời sự", date="2017-01-05T07:00:00+07:00")
+    newsroom.article("2017/01/the-thao.md", title="Thể thao", section="Thể thao", date="2017-01-02T07:00:00+07:00",
+                     tags="[bóng đá]")  # fmt: skip
+    newsroom.article("2017/01/khong-muc.md", title="Không chuyên mục", section="", date="2017-01-06T07:00:00+07:00")
+    # 31 January 23:30 in Hà Nội is still January there, though it is 16:30 UTC.
+    newsroom.article("2017/01/cuoi-thang.md", title="Cuối tháng", section="Kinh tế", date="2017-01-31T23:30:00+07:00")
+    # 1 February 00:30 in Hà Nội is 31 January in UTC: it belongs to February.
+    newsroom.article("2017/02/dau-thang.md", title="Đầu tháng", section="Kinh tế", date="2017-01-31T17:30:00+00:00")
+    newsroom.article("2017/02/khong-gio.md", title="Không giờ", section="Kinh tế", date="2017-02-01")
+    return newsroom.project
+
+
+def test_month_in_project_time_zone_and_section_order(newsroom) -> None:
+    edition = load_edition(_room(newsroom), "2017-01").edition
+    # Config order (Thời sự, Kinh tế, Văn hóa - Xã hội), then others by their first date.
+    assert [s.name for s in edition.sections] == ["Thời sự", "Kinh tế", "Thể thao", "Tin tức"]
+    assert [a.title for a in edition.articles] == [
+        "Thời sự 1", "Thời sự 2", "Kinh tế 1", "Cuối tháng", "Thể thao", "Không chuyên mục",
+    ]  # fmt: skip
+    assert edition.title == "Bản tin tháng 1/2017"
+    assert edition.number == 1
+    assert edition.date == date(2017, 1, 31)
+    february = load_edition(newsroom.project, "2017-02").edition
+    assert [a.title for a in february.articles] == ["Không giờ", "Đầu tháng"]  # 00:00 before 00:30
+
+
+def test_week_day_section_and_tag_filters(newsroom) -> None:
+    project = _room(newsroom)
+    week = load_edition(project, "2017-W01").edition  # 2-8 January
+    assert {a.title for a in week.articles} == {"Kinh tế 1", "Thời sự 1", "Thể thao", "Không chuyên mục"}
+    day = load_edition(project, "2017-01-05").edition
+    assert [a.title for a in day.articles] == ["Thời sự 1"]
+    only = load_edition(project, "2017-01", sections=["kinh tế"]).edition
+    assert [a.title for a in only.articles] == ["Kinh tế 1", "Cuối tháng"]
+    tagged = load_edition(project, "2017-01", tags=["Bóng đá"]).edition
+    assert [a.title for a in tagged.articles] == ["Thể thao"]
+
+
+def test_manifest_overrides_title_order_and_selection(newsroom) -> None:
+    project = _room(newsroom)
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text(
+        'title = "Số đặc biệt mừng Xuân"\nnumber = 3\nnote = "Lời tòa soạn."\n'
+        'sections = ["Kinh tế", "Thời sự"]\n',
+        encoding="utf-8",
+    )
+    edition = load_edition(project, "2017-01").edition
+    assert edition.title == "Số đặc biệt mừng Xuân" and edition.number == 3 and edition.note == "Lời tòa soạn."
+    assert [s.name for s in edition.sections][:2] == ["Kinh tế", "Thời sự"]
+    (newsroom.root / "issues" / "2017-01.toml").write_text(
+        'articles = ["the-thao", "2017/01/thoi-su-2", "2017/02/dau-thang.md"]\n', encoding="utf-8"
+    )
+    explicit = load_edition(project, "2017-01").edition
+    assert [a.title for a in explicit.articles] == ["Thể thao", "Thời sự 2", "Đầu tháng"]
+    assert [s.name for s in explicit.sections] == ["Thể thao", "Thời sự", "Kinh tế"]
+
+
+def test_manifest_naming_a_missing_article(newsroom) -> None:
+    project = _room(newsroom)
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text(
+        'title = "X"\narticles = [\n  "the-thao",\n  "khong-ton-tai",\n]\n', encoding="utf-8"
+    )
+    with pytest.raises(EditionError) as caught:
+        load_edition(project, "2017-01")
+    assert caught.value.problem.format(newsroom.root) == (
+        "issues/2017-01.toml:4: field 'articles': names article 'khong-ton-tai', which does not exist "
+        "(or could not be read) (use the article's slug (file name without .md) or its path below articles/)"
+    )
+
+
+def test_english_titles(make_newsroom) -> None:
+    room = make_newsroom('[publication]\nname = "The Test"\npublisher = "Us"\nlanguage = "en"\n')
+    room.article("2017/01/a.md", title="A")
+    assert load_edition(room.project, "2017-01").edition.title == "Bulletin January 2017"
