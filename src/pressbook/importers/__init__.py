@@ -1,0 +1,185 @@
+"""Turning foreign material (scraped text pages, saved HTML pages) into article files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import text
+from ..articles import FrontMatter, dumps
+from ..charsets import UndecodableError, decode
+from ..config import Project
+from ..errors import ImportSourceError, Problem
+from ..files import write_atomic
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the editor told `pressbook import` beyond the sources."""
+
+    force: bool = False
+    section: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An article made from a source, before it is written: fields, Markdown body, notes."""
+
+    fields: dict[str, Any]
+    body: str
+    notes: tuple[str, ...] = ()
+    images: tuple[tuple[Path, str], ...] = field(default=())  # (local file, name under images/)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An article file written by an import."""
+
+    source: Path
+    path: Path
+    notes: tuple[str, ...]
+
+
+def read_source(path: Path) -> tuple[bytes, str]:
+    """The bytes of a source and a short kind ('html' or 'text')."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportSourceError(f"cannot read: {exc.strerror}", path=path) from None
+    if not path.is_file():
+        raise ImportSourceError("is not a file", path=path)
+    if size > MAX_SOURCE_BYTES:
+        raise ImportSourceError(
+            f"is {size / 1024 / 1024:.1f} MB; sources are limited to {MAX_SOURCE_BYTES // 1024 // 1024} MB",
+            path=path,
+            hint="is it really a page or an article?",
+        )
+    if size == 0:
+        raise ImportSourceError("is empty", path=path, hint="save the page's text into it first")
+    data = path.read_bytes()
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or head.startswith((b"<!doctype html", b"<html"))
+    return data, "html" if is_html else "text"
+
+
+def decode_source(data: bytes, path: Path) -> tuple[str, str]:
+    """Text and the name of the encoding it was found in."""
+    try:
+        decoded = decode(data)
+    except UndecodableError as exc:
+        raise ImportSourceError(str(exc), path=path, hint="save it as UTF-8 text or an HTML page") from None
+    return decoded.text, decoded.encoding
+
+
+def draft_for(path: Path, project: Project, options: ImportOptions) -> Draft:
+    """Read one source and make a draft article of it."""
+    from . import scraped, webpage
+
+    data, kind = read_source(path)
+    reader: Callable[..., Draft] = webpage.draft if kind == "html" else scraped.draft
+    return reader(data, path=path, project=project, options=options)
+
+
+def target_path(project: Project, fields: dict[str, Any]) -> Path:
+    """Where an article with these fields lives: articles/YYYY/MM/<slug>.md."""
+    moment: datetime = fields["date"].astimezone(project.config.tz)
+    return project.articles_dir / f"{moment:%Y}" / f"{moment:%m}" / f"{text.slugify(fields['title'])}.md"
+
+
+def _validate(draft: Draft, path: Path, project: Project) -> None:
+    try:
+        FrontMatter.model_validate(
+            {k: v for k, v in draft.fields.items() if v not in (None, "", ())}, context={"tz": project.config.tz}
+        )
+    except ValidationError as exc:
+        raise ImportSourceError(
+            problems=[
+                Problem(f"the article made from it would be invalid: {e['msg']}", path=path, field=str(e["loc"][0]))
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+def _cleaned(draft: Draft) -> Draft:
+    """The draft with every text run through the hygiene repairs (NFC, stray marks, spaces)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return text.clean(value).text
+        if isinstance(value, tuple):
+            return tuple(clean(v) for v in value)
+        return value
+
+    return Draft(
+        fields={k: clean(v) for k, v in draft.fields.items()},
+        body=text.clean(draft.body).text,
+        notes=draft.notes,
+        images=draft.images,
+    )
+
+
+def import_source(path: Path, project: Project, options: ImportOptions = ImportOptions()) -> Imported:
+    """Import one source into the project; never overwrite an article unless `options.force`."""
+    draft = _cleaned(draft_for(path, project, options))
+    _validate(draft, path, project)
+    target = target_path(project, draft.fields)
+    if target.exists() and not options.force:
+        raise ImportSourceError(
+            f"would overwrite {project.relative(target)}",
+            path=path,
+            hint="pass --force to replace it, or change the title of one of them",
+        )
+    for local, name in draft.images:
+        dest = target.parent / "images" / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(local, dest)
+    write_atomic(target, dumps(draft.fields, draft.body).encode("utf-8"))
+    return Imported(source=path, path=target, notes=draft.notes)
+
+
+# --- shared helpers for the readers ----------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+[.)])(\s)")
+
+
+def escape_markdown(paragraph: str) -> str:
+    """Plain text made safe to stand as one Markdown paragraph, shown exactly as written."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", paragraph)
+    return _LINE_START.sub(lambda m: m.group(1) + re.sub(r"([#>+\-.)])", r"\\\1", m.group(2)) + m.group(3), escaped)
+
+
+_BYLINE = re.compile(r"^(?P<name>[^()\[\]:;!?]{2,60}?)\s*(?:\((?P<aff>[^()]{2,120})\))?\s*$")
+
+
+def parse_byline(line: str) -> tuple[str, str | None] | None:
+    """('Lò Văn Minh', 'Huyện ủy Tủa Chùa') from 'Lò Văn Minh (Huyện ủy Tủa Chùa)', or None."""
+    match = _BYLINE.match(line.strip())
+    if not match:
+        return None
+    name = match.group("name").strip()
+    words = name.split()
+    if not words or len(words) > 7 or name.endswith((".", ",")) and not re.fullmatch(r"[A-ZĐ.\s]+", name):
+        return None
+    capitalised = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    if capitalised < len(words) - 1 and not name.lower().startswith("theo "):
+        return None
+    return name, (match.group("aff") or "").strip() or None
+
+
+_TAG = re.compile(r"^(?:\([^()]{2,30}\)|[A-ZĐ][A-ZĐ0-9.]{1,9}(?:\s[A-ZĐ]{1,6})?)\s*[-–—]\s*\S")
+
+
+def has_lead_tag(paragraph: str) -> bool:
+    """Whether a paragraph starts with a paper's tag: 'ĐBP - ', 'SN - ', '(Dân trí) - '."""
+    return bool(_TAG.match(paragraph))

@@ -1,0 +1,158 @@
+"""Scraped text pages of the newspaper's website: kicker, title, dateline, lead, body, byline,
+and page chrome to drop."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from .. import text
+from ..articles import parse_date
+from ..config import Project
+from ..errors import ImportSourceError
+from . import Draft, ImportOptions, decode_source, escape_markdown, has_lead_tag, parse_byline
+
+# Buttons and labels of the website that are never part of an article.
+CHROME = (
+    "bình luận", "back to top", "về đầu trang", "lên đầu trang", "in bài viết", "in bài", "bản in",
+    "chia sẻ", "share", "tweet", "facebook", "zalo", "email", "gửi email", "gửi bài viết", "gửi cho bạn bè",
+    "lưu bài viết", "quay lại", "trở về", "trở lại", "xem thêm", "đọc thêm", "tin liên quan", "các tin khác",
+    "tin khác", "tin cùng chuyên mục", "ý kiến bạn đọc", "gửi ý kiến", "play", "like", "top",
+)  # fmt: skip
+_CHROME_TAIL = re.compile(
+    r"\s*(?:lượt xem:?\s*[\d.,]+|in bài viết|chia sẻ|bình luận)\s*", re.IGNORECASE
+)
+_DATELINE = re.compile(
+    r"(?:(?P<h>\d{1,2})[:h](?P<m>\d{2})\s*(?:[-–|,]\s*)?)?"
+    r"(?:(?:thứ\s+\w+|chủ\s+nhật|cn)\s*,?\s*)?(?:ngày\s+)?"
+    r"(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{4})",
+    re.IGNORECASE,
+)
+_VIEWS = re.compile(r"lượt xem:?\s*([\d.,]+)", re.IGNORECASE)
+_KEYWORDS = re.compile(r"^(?:từ khóa|từ khoá|tags?)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+def _is_chrome(line: str, extra: tuple[str, ...]) -> bool:
+    folded = line.strip().casefold().rstrip(":")
+    return folded in CHROME or folded in extra or bool(re.fullmatch(r"lượt xem:?\s*[\d.,]+", folded))
+
+
+def _dateline(line: str) -> tuple[datetime, int | None] | None:
+    """The moment and view count of a dateline like '08:48 - Thứ Tư, 04/01/2017 Lượt xem: 1203'."""
+    match = _DATELINE.search(line)
+    if not match:
+        return None
+    rest = (line[: match.start()] + " " + line[match.end() :]).strip()
+    rest = _CHROME_TAIL.sub(" ", rest).strip(" -|,")
+    if len(rest.split()) > 3:  # a sentence that merely mentions a date
+        return None
+    try:
+        moment = datetime(
+            int(match.group("y")), int(match.group("mo")), int(match.group("d")),
+            int(match.group("h") or 0), int(match.group("m") or 0),
+        )  # fmt: skip
+    except ValueError:
+        return None
+    views = _VIEWS.search(line)
+    return moment, int(re.sub(r"[.,]", "", views.group(1))) if views else None
+
+
+def parse(source: str, *, path: Path, project: Project, options: ImportOptions) -> tuple[dict, list[str], list[str]]:
+    """Fields, body paragraphs and notes from the text of a scraped page."""
+    config = project.config
+    extra = tuple(c.casefold() for c in config.imports.chrome)
+    cleaned = text.clean(source)
+    notes = [f.describe() for f in cleaned.findings]
+    lines = [" ".join(line.split()) for line in cleaned.text.splitlines()]
+    tags: list[str] = []
+    kept: list[str] = []
+    counted: int | None = None
+    for line in lines:
+        alone = _VIEWS.fullmatch(line.strip())
+        if alone:
+            counted = int(re.sub(r"[.,]", "", alone.group(1)))
+        if not line or _is_chrome(line, extra):
+            continue
+        keywords = _KEYWORDS.match(line)
+        if keywords:
+            tags += [t.strip() for t in re.split(r"[,;]", keywords.group(1)) if t.strip()]
+            continue
+        kept.append(line)
+    if not kept:
+        raise ImportSourceError("has no text once page chrome is dropped", path=path, line=1)
+
+    date_at = next((i for i, line in enumerate(kept[:6]) if _dateline(line)), None)
+    views = None
+    if date_at is not None:
+        moment, views = _dateline(kept[date_at])  # type: ignore[misc]
+        header, rest = kept[:date_at], kept[date_at + 1 :]
+    else:
+        moment = None
+        header, rest = kept[:1], kept[1:]
+    if not header:
+        raise ImportSourceError(
+            "has no title line before the dateline", path=path, line=1,
+            hint="a scraped page starts with the kicker and the title, then a dateline like '08:48 - Thứ Tư, 04/01/2017'",
+        )  # fmt: skip
+    kicker = None
+    if len(header) >= 2 and len(header[0].split()) <= 8:
+        kicker, title = header[0], " ".join(header[1:])
+    else:
+        title = " ".join(header)
+    if len(title) > 300 or title.endswith((".", ";")) and len(title.split()) > 30:
+        raise ImportSourceError(
+            "has no title line: its first line is a paragraph", path=path, line=1,
+            hint="put the article's title on the first line",
+        )  # fmt: skip
+
+    if options.date:
+        moment = parse_date(options.date, config.tz)
+    elif moment is None:
+        raise ImportSourceError(
+            "has no dateline like '08:48 - Thứ Tư, 04/01/2017' under the title", path=path,
+            hint="add one, or give the date with --date YYYY-MM-DD",
+        )  # fmt: skip
+    else:
+        moment = moment.replace(tzinfo=config.tz)
+
+    author = affiliation = None
+    byline = parse_byline(rest[-1]) if rest else None
+    if byline and not has_lead_tag(rest[-1]):
+        author, affiliation = byline
+        rest = rest[:-1]
+    elif rest and len(rest[0].split()) <= 4 and (byline := parse_byline(rest[0])):
+        # Short crawls put the byline right under the title.
+        author, affiliation = byline
+        rest = rest[1:]
+    lead = None
+    tagged = next((i for i, p in enumerate(rest[:3]) if has_lead_tag(p)), None)
+    if tagged is not None:
+        lead = rest.pop(tagged)
+    elif rest:
+        lead = rest.pop(0)
+        notes.append("no lead tag like 'ĐBP - ' found; the first paragraph became the lead")
+    # Some crawls repeat the lead as the last paragraph.
+    if rest and lead and rest[-1] == lead:
+        rest.pop()
+    fields = {
+        "title": title,
+        "date": moment,
+        "section": options.section or kicker or config.edition.default_section,
+        "author": author,
+        "affiliation": affiliation,
+        "lead": lead,
+        "tags": tuple(tags),
+        "views": views if views is not None else counted,
+    }
+    return fields, rest, notes
+
+
+def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) -> Draft:
+    """A draft article from the bytes of a scraped text page (any supported encoding)."""
+    source, encoding = decode_source(data, path)
+    fields, paragraphs, notes = parse(source, path=path, project=project, options=options)
+    if encoding != "UTF-8":
+        notes.insert(0, f"detected encoding: {encoding}")
+    body = "\n\n".join(escape_markdown(p) for p in paragraphs)
+    return Draft(fields=fields, body=body, notes=tuple(notes))
