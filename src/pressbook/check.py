@@ -1,0 +1,149 @@
+"""`pressbook check`: every problem in a newsroom's articles at once, and the safe repairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import text
+from .articles import Article, article_files, load_articles, read_bytes
+from .config import Project
+from .errors import ArticleError, Problem
+from .files import write_atomic
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `check` found: articles read, problems (errors and warnings), files repaired."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    fixed: tuple[Path, ...] = ()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _images(article: Article) -> list[Problem]:
+    problems = []
+    for src in article.image_paths():
+        field = "image" if src == article.image else None
+        if src.startswith(("http://", "https://")):
+            problems.append(
+                Problem(
+                    f"image '{src[:80]}' is on the web and will be left out of editions",
+                    path=article.path, field=field, severity="warning",
+                    hint="save it into images/ beside the article and point at that file",
+                )  # fmt: skip
+            )
+            continue
+        target = (article.folder / src).resolve()
+        if src.startswith(("/", "file:")) or ".." in Path(src).parts or not target.is_file():
+            where = "does not exist" if not target.is_file() else "is outside the article's folder"
+            problems.append(
+                Problem(
+                    f"image '{src}' {where}", path=article.path, field=field,
+                    hint="put the picture in images/ next to the article and give its path relative to the article",
+                )  # fmt: skip
+            )
+    return problems
+
+
+def text_findings(source: str, path: Path, tone_style: str) -> list[Problem]:
+    """Hygiene warnings for an article's raw text, each on the first line it concerns."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for number, line in enumerate(source.splitlines(), start=1):
+        for finding in text.clean(line).findings:
+            if finding.kind in seen:
+                continue
+            seen.add(finding.kind)
+            hint = "run 'pressbook check --fix' to repair" if finding.repaired else "correct it by hand"
+            problems.append(
+                Problem(f"{finding.kind}: {finding.sample}", path=path, line=number, severity="warning", hint=hint)
+            )
+    mixed = text.mixed_tone_styles(source)
+    styles = text.tone_styles(source)
+    if tone_style in ("old", "new"):
+        other = "new" if tone_style == "old" else "old"
+        if styles[other]:
+            word = styles[other].most_common(1)[0][0]
+            problems.append(
+                Problem(
+                    f"{sum(styles[other].values())} words use {other}-style tone marks (e.g. '{word}'), "
+                    f"the project keeps {tone_style} style",
+                    path=path, line=_line_of(source, word), severity="warning",
+                    hint="run 'pressbook check --fix' to move them",
+                )  # fmt: skip
+            )
+    elif mixed:
+        new_word = styles["new"].most_common(1)[0][0]
+        problems.append(
+            Problem(
+                f"mixes tone-mark styles: {mixed.sample}", path=path, line=_line_of(source, new_word),
+                severity="warning",
+                hint="choose one; set tone_style = \"old\" or \"new\" in pressbook.toml to have --fix apply it",
+            )  # fmt: skip
+        )
+    return problems
+
+
+def _line_of(source: str, word: str) -> int | None:
+    for number, line in enumerate(source.splitlines(), start=1):
+        if word in text.nfc(line):
+            return number
+    return None
+
+
+def repaired(source: str, tone_style: str) -> str:
+    """An article's text after every safe repair (and tone style, when the project sets one)."""
+    fixed = text.clean(source).text
+    if tone_style in ("old", "new"):
+        fixed = text.convert_tone_style(fixed, tone_style)
+    return fixed
+
+
+def check_project(project: Project, fix: bool = False) -> Report:
+    """Read and check every article; with `fix`, rewrite files whose text can be repaired."""
+    tone_style = project.config.text.tone_style
+    fixed: list[Path] = []
+    problems: list[Problem] = []
+    for path in article_files(project.articles_dir):
+        try:
+            source = read_bytes(path)
+        except ArticleError:
+            continue  # load_articles below reports it
+        if fix:
+            new = repaired(source, tone_style)
+            if new != source:
+                write_atomic(path, new.encode("utf-8"))
+                fixed.append(path)
+                source = new
+        problems += text_findings(source, path, tone_style)
+    loaded = load_articles(project.articles_dir, project.config.tz)
+    problems = list(loaded.problems) + problems
+    for article in loaded.articles:
+        problems += _images(article)
+    if project.articles_dir.is_dir():
+        for path in sorted(project.articles_dir.rglob("*")):
+            if (
+                path.is_file()
+                and path.suffix.lower() not in {".md", ".markdown", *IMAGE_SUFFIXES}
+                and path.name not in IGNORED_NAMES
+            ):
+                problems.append(
+                    Problem(
+                        "is not an article and will be ignored", path=path, severity="warning",
+                        hint="turn raw material into an article with 'pressbook import FILE'",
+                    )  # fmt: skip
+                )
+    problems.sort(key=lambda p: (str(p.path), p.line or 0, p.severity))
+    return Report(loaded.articles, tuple(problems), tuple(fixed))

@@ -1,0 +1,244 @@
+"""The `pressbook` command: Typer options in, library calls, messages and exit codes out.
+
+Exit codes: 0 success, 1 content errors (every one listed), 2 usage errors, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, i18n
+from .build import load_edition
+from .check import check_project
+from .config import Project, load_project
+from .errors import Problem, PressbookError, UsageError
+from .importers import ImportOptions, import_source
+from .scaffold import create
+
+app = typer.Typer(
+    name="pressbook",
+    help="Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--project", "-C", help="The newsroom folder (default: the one around the current folder).",
+        file_okay=False, show_default=False,
+    ),
+]  # fmt: skip
+IssueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--issue", "-i", help="YYYY-MM (month), YYYY-Www (ISO week), YYYY-MM-DD (day) or YYYY (year).",
+        show_default=False,
+    ),
+]  # fmt: skip
+SectionOption = Annotated[list[str], typer.Option("--section", "-s", help="Only this section (repeatable).")]
+TagOption = Annotated[list[str], typer.Option("--tag", "-t", help="Only articles with this tag (repeatable).")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show more detail, and tracebacks.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> None:
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        label = "error" if problem.severity == "error" else "warning"
+        err.print(f"[{style}]{label}:[/{style}] {problem.format(root)}", markup=True, highlight=False)
+
+
+def reports_errors(command: F) -> F:
+    """Turn pressbook's errors into red lines and exit codes; no traceback unless --verbose."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PressbookError as exc:
+            _show(exc.problems, Path.cwd())
+            if len(exc.problems) > 1:
+                err.print(f"{len(exc.problems)} problems.", style="red")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing was half-written.", style="yellow")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug in pressbook, not the user's fault
+            if kwargs.get("verbose"):
+                traceback.print_exc()
+            err.print(
+                f"[red]internal error:[/red] {type(exc).__name__}: {exc}\n"
+                "This is a bug in pressbook; run again with --verbose for the traceback and report it.",
+                markup=True,
+            )
+            raise typer.Exit(3) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _project(project: Path | None) -> Project:
+    return load_project(project)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"pressbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).
+
+    Run inside a newsroom folder (one with pressbook.toml) or pass --project DIR.
+    Exit codes: 0 success, 1 content errors, 2 usage errors.
+    """
+
+
+@app.command("list")
+@reports_errors
+def list_(
+    issue: IssueOption = None,
+    section: SectionOption = [],  # noqa: B006 - Typer needs a literal default
+    tag: TagOption = [],  # noqa: B006
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array instead of a table.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="List the readable articles even if others are broken.")
+    ] = False,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """List the articles an issue selects, in edition order."""
+    proj = _project(project)
+    selected = load_edition(proj, issue, sections=section, tags=tag, skip_invalid=skip_invalid)
+    edition = selected.edition
+    language = proj.config.publication.language
+    _show(selected.problems, Path.cwd())
+    if as_json:
+        rows = [
+            {
+                "path": proj.relative(a.path).as_posix(),
+                "slug": a.slug,
+                "title": a.title,
+                "date": a.date.isoformat(),
+                "section": a.section or proj.config.edition.default_section,
+                "author": a.author,
+                "affiliation": a.affiliation,
+                "tags": list(a.tags),
+                "words": a.words,
+            }
+            for a in edition.articles
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{edition.title} — {len(edition.articles)} {i18n.label('articles', language)}")
+    for name, justify in (("date", "left"), ("section", "left"), ("title", "left"), ("words", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    tz = proj.config.tz
+    for sec in edition.sections:
+        for article in sec.articles:
+            table.add_row(f"{article.date.astimezone(tz):%Y-%m-%d %H:%M}", sec.name, article.title, str(article.words))
+    out.print(table)
+
+
+@app.command()
+@reports_errors
+def check(
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Repair what can be repaired safely (NFC, stray marks, spaces, tone style).")
+    ] = False,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Check every article: front matter, duplicate slugs, images, Vietnamese text hygiene."""
+    proj = _project(project)
+    report = check_project(proj, fix=fix)
+    for path in report.fixed:
+        out.print(f"repaired {proj.relative(path)}")
+    _show(report.problems, Path.cwd())
+    summary = (
+        f"{len(report.articles)} articles read, {len(report.errors)} errors, {len(report.warnings)} warnings."
+    )
+    if report.errors:
+        err.print(summary, style="red")
+        raise typer.Exit(1)
+    out.print(summary)
+
+
+@app.command("import")
+@reports_errors
+def import_(
+    sources: Annotated[list[Path], typer.Argument(help="Scraped text pages or saved HTML pages.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace an existing article file.")] = False,
+    section: Annotated[str | None, typer.Option(help="Section for the new articles.")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM]).")
+    ] = None,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."""
+    proj = _project(project)
+    options = ImportOptions(force=force, section=section, date=date)
+    failed: list[Problem] = []
+    for source in sources:
+        try:
+            done = import_source(source, proj, options)
+        except PressbookError as exc:
+            failed.extend(exc.problems)
+            continue
+        out.print(str(proj.relative(done.path)))
+        if verbose or any(note.startswith("detected") for note in done.notes):
+            for note in done.notes:
+                err.print(f"  {source.name}: {note}", style="dim")
+    if failed:
+        _show(failed, Path.cwd())
+        err.print(f"{len(failed)} of {len(sources)} sources not imported.", style="red")
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def new(
+    folder: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.", show_default=False)],
+    name: Annotated[str, typer.Option(help="The publication's name.")] = "Báo Mẫu",
+    publisher: Annotated[str | None, typer.Option(help="The publisher (default: the name).")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create a fresh newsroom: pressbook.toml, articles/, layouts/, fonts/, issues/."""
+    written = create(folder, name=name, publisher=publisher)
+    for path in written:
+        out.print(str(path))
+    out.print(f"Created a newsroom in {folder}. Next: cd {folder} && pressbook list")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except UsageError as exc:  # raised before a command runs (should not happen)
+        err.print(str(exc), style="red")
+        sys.exit(2)

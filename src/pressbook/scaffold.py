@@ -1,0 +1,38 @@
+"""`pressbook new DIR`: a fresh newsroom from the bundled template."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from .config import CONFIG_NAME
+from .errors import UsageError
+
+
+def template_dir() -> Path:
+    """The bundled newsroom template."""
+    return Path(str(resources.files("pressbook") / "scaffold"))
+
+
+def create(target: Path, name: str = "Báo Mẫu", publisher: str | None = None) -> list[Path]:
+    """Create a newsroom in `target`; refuse to touch an existing one."""
+    if (target / CONFIG_NAME).exists():
+        raise UsageError(f"{target} already holds a newsroom ({CONFIG_NAME})", path=target / CONFIG_NAME)
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} exists and is not empty", path=target, hint="choose a new folder")
+    written = []
+    source = template_dir()
+    values = {"name": name, "publisher": publisher or name}
+    for path in sorted(source.rglob("*")):
+        if path.is_dir() or "__pycache__" in path.parts:
+            continue
+        dest = target / path.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix in (".toml", ".md"):
+            dest.write_text(Template(path.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
+        else:
+            shutil.copyfile(path, dest)
+        written.append(dest)
+    return written

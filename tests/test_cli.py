@@ -1,0 +1,97 @@
+"""The command line: list (table and JSON), new, --project, --help, and an installed wheel."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pressbook.cli import app
+
+from .conftest import REPO
+
+runner = CliRunner()
+
+
+def test_list_json_and_table(newsroom, monkeypatch) -> None:
+    newsroom.article("2017/01/mot.md", title="Bài một", section="Kinh tế", date="2017-01-03T07:00:00+07:00",
+                     lead='"SN - Sa-pô bài một."', body="Thân bài có năm chữ.")  # fmt: skip
+    newsroom.article("2017/01/hai.md", title="Bài hai", section="Thời sự", date="2017-01-09T07:00:00+07:00")
+    newsroom.article("2017/02/ba.md", title="Bài ba", date="2017-02-01T07:00:00+07:00")
+    result = runner.invoke(app, ["list", "--issue", "2017-01", "--json", "--project", str(newsroom.root)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["title"] for r in rows] == ["Bài hai", "Bài một"]  # Thời sự before Kinh tế, as configured
+    assert rows[1] == {
+        "path": "articles/2017/01/mot.md", "slug": "mot", "title": "Bài một",
+        "date": "2017-01-03T07:00:00+07:00", "section": "Kinh tế", "author": "Lò Văn Minh",
+        "affiliation": None, "tags": [], "words": 4 + 5,
+    }  # fmt: skip
+    monkeypatch.chdir(newsroom.root / "articles" / "2017")  # found by walking up to pressbook.toml
+    table = runner.invoke(app, ["list", "--issue", "2017-01"])
+    assert table.exit_code == 0
+    assert "Bản tin tháng 1/2017 — 2 bài viết" in table.stdout
+    assert "2017-01-09 07:00" in table.stdout and "Bài một" in table.stdout and "Bài ba" not in table.stdout
+
+
+def test_help_lists_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("list", "check", "import", "new"):
+        assert command in result.stdout
+
+
+def test_new_scaffolds_a_working_newsroom(tmp_path, monkeypatch) -> None:
+    target = tmp_path / "toa-soan"
+    result = runner.invoke(app, ["new", str(target), "--name", "Báo Lưng Chừng"])
+    assert result.exit_code == 0, result.output
+    assert 'name = "Báo Lưng Chừng"' in (target / "pressbook.toml").read_text(encoding="utf-8")
+    for folder in ("articles", "layouts", "fonts", "issues"):
+        assert (target / folder).is_dir()
+    checked = runner.invoke(app, ["check", "--project", str(target)])
+    assert checked.exit_code == 0, checked.output
+    assert "1 articles read, 0 errors, 0 warnings." in checked.stdout
+    again = runner.invoke(app, ["new", str(target)])
+    assert again.exit_code == 2 and "already holds a newsroom" in again.stderr
+
+
+@pytest.mark.slow
+def test_installed_wheel_works_from_another_folder(tmp_path) -> None:
+    """Not editable, not run from the repository: the bundled template must travel in the wheel."""
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir), str(REPO)],
+        check=True,
+    )
+    wheel = next(wheel_dir.glob("pressbook-*.whl"))
+    env_dir = tmp_path / "env"
+    venv.create(env_dir, system_site_packages=False, with_pip=False)
+    # The test venv's packages provide the dependencies; only pressbook comes from the wheel.
+    site = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", site, str(wheel)], check=True
+    )
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([site, *deps])}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = [str(env_dir / "bin" / "python"), "-m", "pressbook"]
+    created = subprocess.run([*run, "new", "toa-soan"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    imported_from = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", "import pressbook; print(pressbook.__file__)"],
+        cwd=elsewhere, env=env, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert imported_from.startswith(site), imported_from
+    listed = subprocess.run([*run, "list", "--json"], cwd=elsewhere / "toa-soan", env=env, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)[0]["title"] == "Chào mừng đến với tòa soạn mới"
