@@ -1,0 +1,130 @@
+"""The fonts editions are set in: the project's `fonts/` (if it describes its own) or the bundled
+Noto Serif and Noto Sans; `@font-face` CSS for them and what characters they can show."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .errors import ConfigError, Problem
+
+FONTS_TOML = "fonts.toml"
+ROLES = ("body", "heading")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file: family, role (body or heading), weight and style."""
+
+    family: str
+    role: str
+    path: Path
+    weight: int
+    style: str
+    licence: Path | None = None
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces an edition uses, by role."""
+
+    faces: tuple[Face, ...]
+
+    def family(self, role: str) -> str:
+        """The family name of a role ('body' or 'heading')."""
+        return next(f.family for f in self.faces if f.role == role)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Folders the renderer may read font files from."""
+        return tuple(sorted({f.path.parent.resolve() for f in self.faces}))
+
+
+def bundled_dir() -> Path:
+    """The fonts shipped inside the package."""
+    return Path(str(resources.files("pressbook") / "fonts"))
+
+
+def _read_toml(folder: Path) -> FontSet:
+    path = folder / FONTS_TOML
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the font list: {exc}", path=path) from None
+    faces, problems = [], []
+    for number, entry in enumerate(data.get("face", []), start=1):
+        try:
+            file = folder / entry["file"]
+            face = Face(
+                family=str(entry["family"]),
+                role=str(entry["role"]),
+                path=file,
+                weight=int(entry.get("weight", 400)),
+                style=str(entry.get("style", "normal")),
+                licence=folder / entry["licence"] if entry.get("licence") else None,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(Problem(f"face {number}: missing or bad value {exc}", path=path, field="face"))
+            continue
+        if face.role not in ROLES:
+            problems.append(Problem(f"face {number}: role must be 'body' or 'heading'", path=path, field="role"))
+        elif not file.is_file():
+            problems.append(
+                Problem(f"face {number}: font file '{entry['file']}' is missing", path=path, field="file",
+                        hint="put the file in fonts/ or remove the entry")  # fmt: skip
+            )
+        else:
+            faces.append(face)
+    missing_roles = [r for r in ROLES if not any(f.role == r for f in faces)]
+    if missing_roles and not problems:
+        problems.append(Problem(f"no face for role(s) {', '.join(missing_roles)}", path=path, field="face"))
+    if problems:
+        raise ConfigError(problems=problems)
+    return FontSet(tuple(faces))
+
+
+def load_fonts(project_fonts: Path | None = None) -> FontSet:
+    """The project's fonts when its `fonts/` has a fonts.toml, else the bundled ones."""
+    if project_fonts is not None and (project_fonts / FONTS_TOML).is_file():
+        return _read_toml(project_fonts)
+    return _read_toml(bundled_dir())
+
+
+def font_face_css(fonts: FontSet) -> str:
+    """`@font-face` rules for every face, pointing at the files by file: URL."""
+    rules = []
+    for face in fonts.faces:
+        rules.append(
+            "@font-face {"
+            f' font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}");'
+            f" font-weight: {face.weight}; font-style: {face.style}; }}"
+        )
+    return "\n".join(rules)
+
+
+@lru_cache(maxsize=64)
+def _cmap(path: Path, mtime: float) -> frozenset[int]:
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def coverage(face: Face) -> frozenset[int]:
+    """The code points a face has glyphs for."""
+    return _cmap(face.path, face.path.stat().st_mtime)
+
+
+def role_coverage(fonts: FontSet, role: str) -> frozenset[int]:
+    """The code points every face of a role has (what is safe in any weight or style)."""
+    sets = [coverage(f) for f in fonts.faces if f.role == role]
+    return frozenset.intersection(*sets) if sets else frozenset()
+
+
+def missing_characters(text: str, fonts: FontSet, role: str) -> list[str]:
+    """Characters of `text` the role's faces cannot show (spaces and controls aside)."""
+    have = role_coverage(fonts, role)
+    return sorted({ch for ch in text if not ch.isspace() and ch.isprintable() and ord(ch) not in have})
