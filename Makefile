@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: demo test setup bench clean
 
 demo: $(STAMP)
-	$(BIN)/pressbook list --issue 2017-01
+	$(BIN)/pressbook build --issue 2017-01
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

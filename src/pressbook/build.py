@@ -1,14 +1,22 @@
-"""The recipe: project, articles, edition (and, with the renderers, outputs)."""
+"""The recipe: project, articles, edition, HTML, outputs. Each step lives in its own module."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
-from .articles import load_articles
+from . import fonts as fontlib
+from . import layouts, pdf, render, text
+from .articles import Article, load_articles, read_article
 from .config import Project
 from .edition import Edition, load_manifest, parse_issue, select
-from .errors import ArticleError, EditionError, Problem
+from .errors import ArticleError, Problem, UsageError
+from .files import write_atomic
+
+FORMATS = ("pdf",)
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,25 @@ class Selected:
 
     edition: Edition
     problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file written by a build."""
+
+    path: Path
+    format: str
+    size: int
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build wrote, and the warnings met on the way."""
+
+    edition: Edition | None
+    outputs: tuple[Output, ...]
+    warnings: tuple[Problem, ...]
 
 
 def load_edition(
@@ -37,10 +64,98 @@ def load_edition(
     return Selected(edition, loaded.problems)
 
 
-def require_articles(edition: Edition) -> None:
-    """Refuse to build an edition with nothing in it."""
-    if not edition.articles:
-        raise EditionError(
-            f"issue '{edition.id}' selects no articles",
-            hint="check --issue (YYYY-MM, YYYY-Www, YYYY-MM-DD) and the dates in the articles' front matter",
-        )
+def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
+    """'pdf,epub' -> ('pdf', 'epub'), refusing unknown formats."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format '{','.join(unknown) or value}'", field="format", hint=f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def output_stem(project: Project, edition_id: str) -> str:
+    """'bao-son-nguyen-2017-01': the file name of an edition's outputs."""
+    return f"{text.slugify(project.config.publication.name)}-{edition_id}"
+
+
+def _pdf_warnings(result: pdf.Rendered) -> list[Problem]:
+    # Refused resources were already reported, with the article, by the renderer's resolver.
+    messages = [m for m in result.warnings if not any(url[:60] in m for url in result.refused)]
+    return [Problem(f"renderer: {m}", severity="warning") for m in messages]
+
+
+def _write_pdf(document: render.Document, target: Path) -> tuple[Output, list[Problem]]:
+    identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
+    result = pdf.render_pdf(document.html, base_url=document.base_url, readable=document.readable, identifier=identifier)
+    write_atomic(target, result.data)
+    return Output(target, "pdf", len(result.data), result.pages), _pdf_warnings(result)
+
+
+def build(
+    project: Project,
+    issue: str | None,
+    *,
+    formats: Sequence[str] = ("pdf",),
+    layout: str | None = None,
+    out_dir: Path | None = None,
+    sections: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    skip_invalid: bool = False,
+) -> Built:
+    """Build one edition in the given formats; nothing is written if any article is broken."""
+    selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
+    edition = selected.edition
+    chosen = layouts.load_layout(project, layout)
+    fonts = fontlib.load_fonts(project.fonts_dir)
+    folder = out_dir or project.build_dir / edition.id
+    stem = output_stem(project, edition.id)
+    warnings = list(selected.problems)
+    outputs = []
+    if "pdf" in formats:
+        document = render.edition_document(project, edition, chosen, fonts)
+        warnings += document.warnings
+        output, more = _write_pdf(document, folder / f"{stem}.pdf")
+        outputs.append(output)
+        warnings += more
+    return Built(edition, tuple(outputs), tuple(warnings))
+
+
+def print_articles(
+    project: Project,
+    paths: Sequence[Path],
+    *,
+    out: Path | None = None,
+    combine: bool = False,
+    layout: str = "article",
+    printed: date | None = None,
+) -> Built:
+    """The website's print button done properly: one PDF per article, or one for all with `combine`."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            articles.append(read_article(path, project.config.tz))
+        except ArticleError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ArticleError(problems=problems)
+    chosen = layouts.load_layout(project, layout)
+    fonts = fontlib.load_fonts(project.fonts_dir)
+    day = printed or render.release_moment(date.today(), project).date()
+    if len(articles) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:
+        raise UsageError("--out names one file but several articles were given", hint="add --combine, or give a folder")
+    groups = [articles] if combine else [[a] for a in articles]
+    outputs, warnings = [], []
+    for group in groups:
+        if out is not None and (combine or len(articles) == 1) and out.suffix.lower() == ".pdf":
+            target = out
+        else:
+            folder = out or project.build_dir / "print"
+            target = folder / (f"{group[0].slug}.pdf" if len(group) == 1 else "bai-viet.pdf")
+        document = render.articles_document(project, group, chosen, fonts, day)
+        warnings += document.warnings
+        output, more = _write_pdf(document, target)
+        outputs.append(output)
+        warnings += more
+    return Built(None, tuple(outputs), tuple(warnings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import text
+from . import images, text
 from .articles import Article, article_files, load_articles, read_bytes
 from .config import Project
 from .errors import ArticleError, Problem
@@ -32,26 +32,20 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _images(article: Article) -> list[Problem]:
+def _images(article: Article, root: Path) -> list[Problem]:
     problems = []
     for src in article.image_paths():
-        field = "image" if src == article.image else None
-        if src.startswith(("http://", "https://")):
+        try:
+            images.locate(src, article.folder, root)
+        except images.ImageRefused as refused:
+            remote = images.is_remote(src)
             problems.append(
                 Problem(
-                    f"image '{src[:80]}' is on the web and will be left out of editions",
-                    path=article.path, field=field, severity="warning",
-                    hint="save it into images/ beside the article and point at that file",
-                )  # fmt: skip
-            )
-            continue
-        target = (article.folder / src).resolve()
-        if src.startswith(("/", "file:")) or ".." in Path(src).parts or not target.is_file():
-            where = "does not exist" if not target.is_file() else "is outside the article's folder"
-            problems.append(
-                Problem(
-                    f"image '{src}' {where}", path=article.path, field=field,
-                    hint="put the picture in images/ next to the article and give its path relative to the article",
+                    f"image '{src[:80]}' {refused}", path=article.path,
+                    field="image" if src == article.image else None,
+                    severity="warning" if remote else "error",
+                    hint="save it into images/ beside the article and point at that file" if remote
+                    else "put the picture in images/ next to the article and give its path relative to the article",
                 )  # fmt: skip
             )
     return problems
@@ -131,7 +125,7 @@ def check_project(project: Project, fix: bool = False) -> Report:
     loaded = load_articles(project.articles_dir, project.config.tz)
     problems = list(loaded.problems) + problems
     for article in loaded.articles:
-        problems += _images(article)
+        problems += _images(article, project.root)
     if project.articles_dir.is_dir():
         for path in sorted(project.articles_dir.rglob("*")):
             if (

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, i18n
-from .build import load_edition
+from .build import Built, build as build_edition, load_edition, parse_formats, print_articles
 from .check import check_project
 from .config import Project, load_project
 from .errors import Problem, PressbookError, UsageError
@@ -162,6 +162,70 @@ def list_(
         for article in sec.articles:
             table.add_row(f"{article.date.astimezone(tz):%Y-%m-%d %H:%M}", sec.name, article.title, str(article.words))
     out.print(table)
+
+
+def _report(result: Built, quiet: bool) -> None:
+    _show(result.warnings, Path.cwd())
+    if quiet:
+        return
+    for output in result.outputs:
+        pages = f", {output.pages} pages" if output.pages else ""
+        out.print(f"wrote {_shown(output.path)} ({output.size / 1024:.0f} KiB{pages})")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@app.command()
+@reports_errors
+def build(
+    issue: IssueOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf.")] = "pdf",
+    layout: Annotated[
+        str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, article, or one in layouts/.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: build/<issue>/).", file_okay=False)
+    ] = None,
+    section: SectionOption = [],  # noqa: B006
+    tag: TagOption = [],  # noqa: B006
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Build without broken articles instead of stopping.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Build an edition: build/<issue>/<paper>-<issue>.pdf."""
+    proj = _project(project)
+    formats = parse_formats(format)
+    result = build_edition(
+        proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
+        skip_invalid=skip_invalid,
+    )  # fmt: skip
+    _report(result, quiet)
+
+
+@app.command("print")
+@reports_errors
+def print_(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.md).", show_default=False)],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="A .pdf file, or a folder (default: build/print/).")
+    ] = None,
+    combine: Annotated[bool, typer.Option("--combine", help="All articles in one PDF.")] = False,
+    layout: Annotated[str, typer.Option("--layout", "-l", help="The layout to print with.")] = "article",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Print single articles on A4, like the website's "In bài viết" button, typeset."""
+    proj = _project(project)
+    _report(print_articles(proj, articles, out=out, combine=combine, layout=layout), quiet)
 
 
 @app.command()

@@ -69,6 +69,7 @@ class Config(_Frozen):
     edition: EditionSettings = EditionSettings()
     text: TextSettings = TextSettings()
     imports: ImportSettings = Field(default=ImportSettings(), alias="import")
+    style: dict[str, str | int | float] = Field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -273,8 +273,3 @@ def word_count(text: str) -> int:
     """Words as a Vietnamese reader counts them: space-separated syllables with a letter or digit."""
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
-
-def missing_characters(text: str, available: set[int]) -> list[str]:
-    """Characters of `text` (other than spaces and controls) not in the code point set `available`."""
-    missing = {ch for ch in text if not ch.isspace() and ord(ch) not in available and ch.isprintable()}
-    return sorted(missing)

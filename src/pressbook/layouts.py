@@ -1,0 +1,167 @@
+"""The Jinja2 environment: the project's `layouts/` first, the bundled layouts behind it, and
+`!default/...` to reach a bundled template from the project's override of it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import i18n
+from .config import Project
+from .errors import ConfigError, UsageError
+
+LAYOUT_FILE = "layout.toml"
+# Style keys a newsroom may set in pressbook.toml [style] (or a layout in its layout.toml).
+STYLE_KEYS = {
+    "page_size": r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?",
+    "margin_top": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "margin_bottom": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "margin_inner": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "margin_outer": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "font_size": r"\d+(\.\d+)?pt",
+    "line_height": r"\d+(\.\d+)?",
+    "columns": r"[1-4]",
+    "text_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
+    "accent_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
+    "rule_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
+    "section_break": r"right|page|auto",
+    "body_font": r"[\w \-]+",
+    "heading_font": r"[\w \-]+",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A named layout: its main template, what it is, and its style defaults."""
+
+    name: str
+    template: str
+    title: str
+    style: Mapping[str, str]
+    notes: str = "print"  # "print" (foot of the page) or "endnotes" (after the article)
+
+
+def bundled_dir() -> Path:
+    """The layouts shipped inside the package."""
+    return Path(str(resources.files("pressbook") / "layouts"))
+
+
+def environment(project: Project) -> jinja2.Environment:
+    """Templates from the project's layouts/, then the bundled ones; `!default/` names the latter."""
+    bundled = jinja2.FileSystemLoader(bundled_dir())
+    loaders: list[jinja2.BaseLoader] = []
+    if project.layouts_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(project.layouts_dir))
+    loaders += [bundled, jinja2.PrefixLoader({"!default": bundled})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    language = project.config.publication.language
+    env.globals["labels"] = i18n.LABELS.get(language, i18n.LABELS["vi"])
+    env.globals["lang"] = language
+    env.filters["long_date"] = lambda d: i18n.long_date(d, language)
+    env.filters["dateline"] = lambda d: i18n.dateline(d, language)
+    env.filters["short_date"] = lambda d: i18n.short_date(d, language)
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def paragraphs(value: str) -> Markup:
+    """Plain text with blank-line-separated paragraphs as escaped <p> elements."""
+    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", value or "") if p.strip()]
+    return Markup("".join(Markup("<p>{}</p>").format(p) for p in parts))
+
+
+def _layout_toml(project: Project, name: str) -> dict[str, Any]:
+    for folder in (project.layouts_dir / name, bundled_dir() / name):
+        path = folder / LAYOUT_FILE
+        if path.is_file():
+            try:
+                return tomllib.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot read the layout description: {exc}", path=path) from None
+    return {}
+
+
+def available(project: Project) -> list[str]:
+    """Names of the layouts this project can use."""
+    names = set()
+    for folder in (bundled_dir(), project.layouts_dir):
+        if folder.is_dir():
+            names |= {p.parent.name for p in folder.glob(f"*/{LAYOUT_FILE}")}
+    return sorted(names)
+
+
+def validate_style(values: Mapping[str, Any], source: Path | None) -> dict[str, str]:
+    """Style values checked against what each key may hold (they go into CSS)."""
+    checked: dict[str, str] = {}
+    for key, value in values.items():
+        pattern = STYLE_KEYS.get(key)
+        if pattern is None:
+            raise ConfigError(
+                f"style key '{key}' is unknown", path=source, field=f"style.{key}",
+                hint="known keys: " + ", ".join(sorted(STYLE_KEYS)),
+            )  # fmt: skip
+        if not re.fullmatch(pattern, str(value)):
+            raise ConfigError(f"style value {value!r} is not valid for '{key}'", path=source, field=f"style.{key}")
+        checked[key] = str(value)
+    return checked
+
+
+def load_layout(project: Project, name: str | None) -> Layout:
+    """The layout called `name` (default: the project's), with its style merged with the config's."""
+    name = name or project.config.edition.layout
+    data = _layout_toml(project, name)
+    if not data:
+        raise UsageError(
+            f"unknown layout '{name}'", field="layout", hint="available: " + ", ".join(available(project))
+        )
+    style = validate_style(data.get("style", {}), None)
+    style.update(validate_style(project.config.style, project.config_path))
+    notes = "endnotes" if data.get("notes") == "endnotes" else "print"
+    return Layout(
+        name=name,
+        template=str(data.get("template", f"{name}/edition.html")),
+        title=str(data.get("title", name)),
+        style=style,
+        notes=notes,
+    )
+
+
+def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
+    """Render a template, turning template mistakes into errors that name the file and line."""
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(
+            f"template error: {exc.message}", path=Path(exc.filename) if exc.filename else None, line=exc.lineno
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"template '{exc.name}' not found", hint="check the layout's files and {% extends %} names") from None
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".css", ".xhtml"))]
+        where = frames[-1] if frames else None
+        raise ConfigError(
+            f"template error: {exc}",
+            path=Path(where.filename) if where else None,
+            line=where.lineno if where else None,
+        ) from None
+
+
+def css(text: str) -> Markup:
+    """CSS text to insert into a <style> element as is (it is built by pressbook, not by articles)."""
+    return Markup(text.replace("</", "<\\/"))

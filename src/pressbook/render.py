@@ -1,0 +1,244 @@
+"""HTML for the print renderer: an Edition, or single articles, through a layout's templates."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import fonts as fontlib
+from . import i18n, images, layouts, markdown, text
+from .articles import Article
+from .config import Project
+from .edition import Edition
+from .errors import EditionError, Problem
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """What a template needs of an article, with its body already HTML."""
+
+    anchor: str
+    slug: str
+    title: str
+    section: str
+    author: str | None
+    affiliation: str | None
+    date: datetime
+    lead: str | None
+    body: Markup
+    image: str | None
+    image_caption: str | None
+    source_url: str | None
+    tags: tuple[str, ...]
+    words: int
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section and its articles, for templates."""
+
+    name: str
+    anchor: str
+    articles: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One HTML document for the renderer, the folders it may read, and what was left out."""
+
+    html: str
+    base_url: str
+    readable: tuple[Path, ...]
+    warnings: tuple[Problem, ...]
+
+
+def release_moment(day: date, project: Project) -> datetime:
+    """The edition's timestamp: SOURCE_DATE_EPOCH when set (reproducible builds), else its date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.combine(day, time(), tzinfo=project.config.tz)
+
+
+def _resolver(article: Article, project: Project, warnings: list[Problem]):
+    def resolve(src: str) -> str | None:
+        try:
+            return images.locate(src, article.folder, project.root).as_uri()
+        except images.ImageRefused as refused:
+            warnings.append(
+                Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
+            )
+            return None
+
+    return resolve
+
+
+def article_view(
+    article: Article, project: Project, warnings: list[Problem], notes: markdown.Target = "print"
+) -> ArticleView:
+    """An article made ready for a print template; `notes` says where its footnotes go."""
+    resolve = _resolver(article, project, warnings)
+    body = markdown.to_html(article.body, target=notes, resolve=resolve, prefix=f"{article.slug}-")
+    image = resolve(article.image) if article.image else None
+    return ArticleView(
+        anchor=f"a-{article.slug}",
+        slug=article.slug,
+        title=article.title,
+        section=article.section or project.config.edition.default_section,
+        author=article.author,
+        affiliation=article.affiliation,
+        date=article.date.astimezone(project.config.tz),
+        lead=article.lead,
+        body=Markup(body.html),
+        image=image,
+        image_caption=article.image_caption if image else None,
+        source_url=article.source_url,
+        tags=article.tags,
+        words=article.words,
+    )
+
+
+def glyph_problems(articles: Sequence[Article], fonts: fontlib.FontSet) -> list[Problem]:
+    """Every character an article uses that the fonts cannot show: an error, never a tofu box."""
+    problems = []
+    for article in articles:
+        heading = " ".join(filter(None, [article.title, article.section]))
+        body = " ".join(
+            filter(None, [article.author, article.affiliation, article.lead, article.image_caption,
+                          markdown.to_text(article.body)])
+        )  # fmt: skip
+        for role, content in (("heading", heading), ("body", body)):
+            for ch in fontlib.missing_characters(content, fonts, role):
+                problems.append(
+                    Problem(
+                        f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
+                        f"({fonts.family(role)}) and would print as an empty box",
+                        path=article.path,
+                        hint="replace it, or add a font that has it to fonts/",
+                    )
+                )
+    return problems
+
+
+def style_css(style: dict[str, str], fonts: fontlib.FontSet) -> Markup:
+    """The layout's style values as CSS custom properties and the page geometry."""
+    body_font = style.get("body_font", fonts.family("body"))
+    heading_font = style.get("heading_font", fonts.family("heading"))
+    props = {
+        "--body-font": f'"{body_font}", serif',
+        "--heading-font": f'"{heading_font}", sans-serif',
+        "--font-size": style.get("font_size", "10pt"),
+        "--line-height": style.get("line_height", "1.4"),
+        "--text-color": style.get("text_color", "#1a1a1a"),
+        "--accent-color": style.get("accent_color", "#9b1c1c"),
+        "--rule-color": style.get("rule_color", "#8a8a8a"),
+        "--columns": style.get("columns", "1"),
+    }
+    root = ":root { " + " ".join(f"{k}: {v};" for k, v in props.items()) + " }"
+    page = (
+        f"@page {{ size: {style.get('page_size', 'A5')}; }}\n"
+        f"@page :left {{ margin: {style.get('margin_top', '16mm')} {style.get('margin_inner', '18mm')} "
+        f"{style.get('margin_bottom', '18mm')} {style.get('margin_outer', '14mm')}; }}\n"
+        f"@page :right {{ margin: {style.get('margin_top', '16mm')} {style.get('margin_outer', '14mm')} "
+        f"{style.get('margin_bottom', '18mm')} {style.get('margin_inner', '18mm')}; }}"
+    )
+    return layouts.css(f"{fontlib.font_face_css(fonts)}\n{root}\n{page}")
+
+
+def _meta(project: Project, title: str, subject: str, keywords: Sequence[str], moment: datetime) -> dict[str, str]:
+    return {
+        "title": title,
+        "author": project.config.publication.publisher,
+        "description": subject,
+        "keywords": ", ".join(dict.fromkeys(k for k in keywords if k)),
+        "created": moment.isoformat(),
+        "modified": moment.isoformat(),
+    }
+
+
+def _readable(project: Project, fonts: fontlib.FontSet) -> tuple[Path, ...]:
+    return (project.root.resolve(), layouts.bundled_dir().resolve(), *fonts.folders)
+
+
+def edition_document(project: Project, edition: Edition, layout: layouts.Layout, fonts: fontlib.FontSet) -> Document:
+    """The whole edition as one HTML document in `layout`."""
+    if not edition.articles:
+        raise EditionError(
+            f"issue '{edition.id}' selects no articles",
+            hint="check --issue (YYYY-MM, YYYY-Www, YYYY-MM-DD) and the articles' dates",
+        )
+    problems = glyph_problems(edition.articles, fonts)
+    if problems:
+        raise EditionError(problems=problems)
+    warnings: list[Problem] = []
+    sections = tuple(
+        SectionView(
+            name=s.name,
+            anchor=f"s-{text.slugify(s.name)}",
+            articles=tuple(article_view(a, project, warnings, layout.notes) for a in s.articles),
+        )
+        for s in edition.sections
+    )
+    pub = project.config.publication
+    cover = None
+    if edition.cover_image is not None:
+        try:
+            cover = images.locate(edition.cover_image.name, edition.cover_image.parent, project.root).as_uri()
+        except images.ImageRefused as refused:
+            warnings.append(Problem(f"cover image {refused}; left out", path=edition.cover_image, severity="warning"))
+    moment = release_moment(edition.date, project)
+    label = i18n.label("articles", edition.language)
+    context = {
+        "pub": pub,
+        "edition": edition,
+        "sections": sections,
+        "cover_image": cover,
+        "style_css": style_css(dict(layout.style), fonts),
+        "style": layout.style,
+        "layout": layout,
+        "meta": _meta(
+            project,
+            f"{pub.name} – {edition.title}",
+            f"{edition.title}: {len(edition.articles)} {label}",
+            [s.name for s in edition.sections],
+            moment,
+        ),
+    }
+    html = layouts.render(layouts.environment(project), layout.template, context)
+    return Document(html, project.root.resolve().as_uri() + "/", _readable(project, fonts), tuple(warnings))
+
+
+def articles_document(
+    project: Project, articles: Sequence[Article], layout: layouts.Layout, fonts: fontlib.FontSet, printed: date
+) -> Document:
+    """Single articles, each starting on a new page, as the website's print view would show them."""
+    problems = glyph_problems(articles, fonts)
+    if problems:
+        raise EditionError(problems=problems)
+    warnings: list[Problem] = []
+    views = tuple(article_view(a, project, warnings, layout.notes) for a in articles)
+    pub = project.config.publication
+    first = views[0]
+    moment = release_moment(max(a.date for a in articles).date(), project)
+    context = {
+        "pub": pub,
+        "articles": views,
+        "printed": printed,
+        "style_css": style_css(dict(layout.style), fonts),
+        "style": layout.style,
+        "layout": layout,
+        "meta": _meta(
+            project,
+            first.title if len(views) == 1 else f"{pub.name} – {len(views)} {i18n.label('articles', pub.language)}",
+            first.lead or first.title,
+            [t for v in views for t in v.tags],
+            moment,
+        ),
+    }
+    html = layouts.render(layouts.environment(project), layout.template, context)
+    return Document(html, project.root.resolve().as_uri() + "/", _readable(project, fonts), tuple(warnings))

@@ -1,0 +1,244 @@
+"""The print edition read back as a reader would: text, order, contents numbers, outline, links,
+fonts, metadata, running heads; plus layouts, overrides and the missing-glyph error."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from pressbook import fonts as fontlib
+from pressbook.build import build, load_edition, print_articles
+from pressbook.errors import ConfigError, EditionError, UsageError
+from pressbook.markdown import to_text
+from pressbook.text import VIETNAMESE_LETTERS
+
+from .pdfcheck import CALL, Pdf, expected_words, locate
+
+LAYOUT_CHARACTERS = "₫“”‘’–—…«»·•№§©"
+
+
+@pytest.mark.parametrize("face", fontlib.load_fonts().faces, ids=lambda f: f.path.name)
+def test_every_bundled_face_covers_vietnamese(face) -> None:
+    with TTFont(face.path) as font:
+        cmap = font.getBestCmap()
+        assert "fvar" not in font, "variable fonts are not bundled"
+    missing = [ch for ch in VIETNAMESE_LETTERS + LAYOUT_CHARACTERS if ord(ch) not in cmap]
+    assert missing == []
+    assert face.licence is not None and face.licence.is_file()
+
+
+@pytest.fixture(scope="module")
+def january(tmp_path_factory, sample_project_module):
+    out = tmp_path_factory.mktemp("january")
+    result = build(sample_project_module, "2017-01", out_dir=out)
+    edition = load_edition(sample_project_module, "2017-01").edition
+    return result, edition, Pdf.open(result.outputs[0].path)
+
+
+@pytest.fixture(scope="module")
+def sample_project_module():
+    from pressbook.config import load_project
+
+    from .conftest import REPO
+
+    return load_project(REPO)
+
+
+def test_builds_without_a_single_warning(january) -> None:
+    result, _, pdf = january
+    assert [w.format() for w in result.warnings] == []
+    assert result.outputs[0].path.name == "bao-son-nguyen-2017-01.pdf"
+    assert result.outputs[0].pages == len(pdf.pages) >= 20
+
+
+def test_every_article_is_in_the_text_in_edition_order(january) -> None:
+    _, edition, pdf = january
+    words = pdf.words()
+    position = next(i for i, (page, _) in enumerate(words) if page == 2)  # after cover and contents
+    for article in edition.articles:
+        body, notes = expected_words(article.body)
+        expected = (article.title + " " + (article.lead or "")).split() + body
+        assert all(unicodedata.is_normalized("NFC", w) for w in expected)
+        count, at = locate(expected, words, position)
+        assert count == len(expected), f"{article.slug}: word {count} not found: {expected[count:count + 8]}"
+        # Each footnote is printed at the foot of the page that carries its call.
+        calls = [words[i][0] for i, w in zip(at, expected) if CALL in w]
+        assert len(calls) == len(notes)
+        for call_page, note in zip(calls, notes):
+            assert call_page in pdf.find(note), f"{article.slug}: note {note[:30]!r} not on page {call_page + 1}"
+        position = at[-1] + 1
+
+
+def test_contents_page_numbers_are_the_real_pages(january) -> None:
+    _, edition, pdf = january
+    contents = " ".join(pdf.pages[1].split())
+    assert contents.startswith("MỤC LỤC")
+    outline = {title: page for level, title, page in pdf.outline() if level == 2}
+    for article in edition.articles:
+        match = re.search(re.escape(" ".join(article.title.split())) + r"[ .…]*?(\d+)(?:\s|$)", contents)
+        assert match, article.title
+        printed = int(match.group(1))
+        real = min(p for p in pdf.find(article.title) if p > 1) + 1  # 1-based, after the contents
+        assert printed == real == outline[article.title] + 1, article.title
+    # The contents lines are links to those pages.
+    assert sorted(set(pdf.links(1))) == sorted({outline[a.title] for a in edition.articles})
+
+
+def test_outline_has_sections_and_articles(january) -> None:
+    _, edition, pdf = january
+    expected = []
+    for section in edition.sections:
+        expected.append((1, section.name))
+        expected += [(2, a.title) for a in section.articles]
+    assert [(level, title) for level, title, _ in pdf.outline()] == expected
+
+
+def test_fonts_are_bundled_and_embedded(january) -> None:
+    _, _, pdf = january
+    fonts = pdf.fonts()
+    assert fonts and all(fonts.values()), fonts
+    assert all(re.fullmatch(r"/[A-Z]{6}\+Noto-(Serif|Sans)(-Bold|-Italic|-BoldItalic)?", name) for name in fonts), fonts
+
+
+def test_metadata_from_the_edition(january) -> None:
+    _, _, pdf = january
+    info = pdf.reader.metadata
+    assert info["/Title"] == "Báo Sơn Nguyên – Bản tin tháng 1/2017"
+    assert info["/Author"] == "Báo Sơn Nguyên – Cơ quan của Đảng bộ tỉnh Sơn Nguyên"
+    assert info["/Subject"].startswith("Bản tin tháng 1/2017")
+    assert "Xây dựng Đảng" in info["/Keywords"]
+    assert info["/CreationDate"] == "D:20170131000000+07'00"
+    assert pdf.reader.trailer["/Root"]["/Lang"] == "vi"
+
+
+def test_cover_and_running_heads(january) -> None:
+    _, edition, pdf = january
+    cover = pdf.pages[0]
+    assert "BÁO SƠN NGUYÊN" in cover and "Bản tin tháng 1/2017" in cover and "Số 1" in cover
+    assert "Thứ Ba, ngày 31/01/2017" in cover and "LỜI TÒA SOẠN" in cover
+    assert not cover.strip().endswith("1")  # no page number on the cover
+    sections = {s.name for s in edition.sections}
+    for number, text in enumerate(pdf.pages[2:], start=3):
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            continue  # a blank page before a section that starts on a recto
+        # Margin boxes come last in the text: the running head, then the page number.
+        if number % 2 == 0:  # verso: the edition title
+            assert lines[-2] == "Bản tin tháng 1/2017", (number, lines[-2])
+        else:  # recto: the section
+            assert lines[-2] in sections, (number, lines[-2])
+        assert lines[-1] == str(number)
+    for section in edition.sections:  # sections start on a recto
+        assert (min(p for p in pdf.find(section.articles[0].title) if p > 1) + 1) % 2 == 1
+
+
+def test_two_builds_are_byte_identical(january, sample_project_module, tmp_path) -> None:
+    result, _, _ = january
+    again = build(sample_project_module, "2017-01", out_dir=tmp_path)
+    assert again.outputs[0].path.read_bytes() == result.outputs[0].path.read_bytes()
+
+
+def test_newspaper_layout(sample_project_module, tmp_path) -> None:
+    result = build(sample_project_module, "2017-02", layout="newspaper", out_dir=tmp_path)
+    assert [w.format() for w in result.warnings] == []
+    pdf = Pdf.open(result.outputs[0].path)
+    box = pdf.reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
+    assert "BÁO SƠN NGUYÊN" in pdf.pages[0]
+    assert len(pdf.outline()) > 9
+
+
+def test_print_one_article(sample_project_module, tmp_path) -> None:
+    article = sample_project_module.articles_dir / "2017/01/muong-khoa-lua-ruong-bac-thang-duoc-mua-duoc-gia.md"
+    from datetime import date
+
+    result = print_articles(sample_project_module, [article], out=tmp_path / "bai.pdf", printed=date(2017, 1, 12))
+    assert [w.format() for w in result.warnings] == []
+    pdf = Pdf.open(tmp_path / "bai.pdf")
+    first = " ".join(pdf.pages[0].split())
+    assert first.startswith("BÁO SƠN NGUYÊN https://baosonnguyen.vn KINH TẾ Mường Khoa: Lúa ruộng bậc thang")
+    assert "14:10 - Thứ Tư, 11/01/2017" in first
+    assert "In ngày 12/01/2017 · 1/" in first
+    assert "Lường Thị Thu" in pdf.pages[-1]
+    assert pdf.reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)
+
+
+def test_print_several_articles_combined_or_not(sample_project_module, tmp_path) -> None:
+    folder = sample_project_module.articles_dir / "2017/01"
+    paths = sorted(folder.glob("*.md"))[:2]
+    separate = print_articles(sample_project_module, paths, out=tmp_path / "each")
+    assert sorted(o.path.name for o in separate.outputs) == sorted(p.stem + ".pdf" for p in paths)
+    combined = print_articles(sample_project_module, paths, out=tmp_path / "all.pdf", combine=True)
+    assert len(combined.outputs) == 1
+    assert sum(o.pages for o in separate.outputs) == combined.outputs[0].pages
+
+
+def test_missing_glyph_is_an_error_naming_article_and_character(newsroom) -> None:
+    newsroom.article("2017/01/a.md", title="Bài có chữ Hán", body="Chữ 漢 không có trong phông.")
+    with pytest.raises(EditionError) as caught:
+        build(newsroom.project, "2017-01")
+    message = caught.value.problem.format(newsroom.root)
+    assert message.startswith("articles/2017/01/a.md: character '漢' (U+6F22) is not in the body font (Noto Serif)")
+    assert not (newsroom.root / "build").exists()
+
+
+def test_unknown_layout(newsroom) -> None:
+    newsroom.article("2017/01/a.md")
+    with pytest.raises(UsageError) as caught:
+        build(newsroom.project, "2017-01", layout="tabloid")
+    assert "unknown layout 'tabloid'" in str(caught.value) and "bulletin" in str(caught.value)
+
+
+def test_project_layout_overrides_and_extends_the_bundled_one(newsroom, tmp_path) -> None:
+    newsroom.article("2017/01/a.md", title="Bài một")
+    override = newsroom.root / "layouts" / "bulletin" / "edition.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "!default/bulletin/edition.html" %}\n'
+        '{% block cover %}<section class="cover"><p>Trang bìa riêng của tòa soạn</p></section>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    (newsroom.root / "pressbook.toml").write_text(
+        (newsroom.root / "pressbook.toml").read_text(encoding="utf-8")
+        + '\n[style]\npage_size = "A4"\naccent_color = "#004488"\n',
+        encoding="utf-8",
+    )
+    result = build(newsroom.project, "2017-01", out_dir=tmp_path)
+    pdf = Pdf.open(result.outputs[0].path)
+    assert "Trang bìa riêng của tòa soạn" in pdf.pages[0]
+    assert "Bài một" in "".join(pdf.pages[1:])
+    assert round(float(pdf.reader.pages[0].mediabox.width)) == 595  # A4 from [style]
+
+
+def test_template_error_names_file_and_line(newsroom) -> None:
+    newsroom.article("2017/01/a.md")
+    broken = newsroom.root / "layouts" / "bulletin" / "edition.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{% extends "!default/bulletin/edition.html" %}\n{% block cover %}{{ edition.nothing_here }}{% endblock %}\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        build(newsroom.project, "2017-01")
+    problem = caught.value.problem
+    assert problem.path == broken and problem.line == 2
+    assert "nothing_here" in problem.message
+
+
+def test_bad_style_value_is_refused(make_newsroom) -> None:
+    from .conftest import CONFIG
+
+    room = make_newsroom(CONFIG + '\n[style]\npage_size = "A5; } body { display: none"\n')
+    room.article("2017/01/a.md")
+    with pytest.raises(ConfigError) as caught:
+        build(room.project, "2017-01")
+    assert "style value" in str(caught.value) and "page_size" in str(caught.value)
+
+
+def test_english_labels(make_newsroom, tmp_path) -> None:
+    room = make_newsroom('[publication]\nname = "The Hill Gazette"\npublisher = "Hill Press"\nlanguage = "en"\n')
+    room.article("2017/01/a.md", title="A quiet month", date="2017-01-04T08:00:00+07:00")
+    pdf = Pdf.open(build(room.project, "2017-01", out_dir=tmp_path).outputs[0].path)
+    assert "Bulletin January 2017" in pdf.pages[0] and "Wednesday, 4 January 2017" in "".join(pdf.pages)
+    assert "CONTENTS" in pdf.pages[1]
