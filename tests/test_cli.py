@@ -95,3 +95,7 @@ def test_installed_wheel_works_from_another_folder(tmp_path) -> None:
     listed = subprocess.run([*run, "list", "--json"], cwd=elsewhere / "toa-soan", env=env, capture_output=True, text=True)
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)[0]["title"] == "Chào mừng đến với tòa soạn mới"
+    built = subprocess.run([*run, "build", "--issue", "2025-01"], cwd=elsewhere / "toa-soan", env=env, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    pdf = elsewhere / "toa-soan" / "build" / "2025-01" / "bao-mau-2025-01.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")

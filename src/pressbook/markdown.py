@@ -121,13 +121,18 @@ def _image(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -
     return img + (caption if token.meta.get("figure") and alt else "")
 
 
-# Codes and ranges that must not break across lines: "05-CT/TW", "357/2025/NĐ-CP", "15-25%".
-_UNBREAKABLE = re.compile(r"(?<![\w/-])(?=[\w.,/–-]*\d)[\w.,%]+(?:[-–/][\w.,%]+)+")
+# Codes, ranges and units that must not break across lines: "05-CT/TW", "357/2025/NĐ-CP",
+# "15-25%", "đồng/kg" (short ones only: a long web address must still be able to wrap).
+_UNBREAKABLE = re.compile(
+    r"(?<![\w/-])(?:(?=[\w.,/–-]*\d)[\w.,%]+(?:[-–/][\w.,%]+)+|[^\W\d]{1,10}/[^\W\d]{1,10})(?![\w/])"
+)
 
 
 def _text(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:
     content = escape(tokens_[idx].content, quote=False)
-    return _UNBREAKABLE.sub(lambda m: f'<span class="nobreak">{m.group(0)}</span>', content)
+    return _UNBREAKABLE.sub(
+        lambda m: f'<span class="nobreak">{m.group(0)}</span>' if len(m.group(0)) <= 30 else m.group(0), content
+    )
 
 
 def _raw(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:
