@@ -9,14 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from . import fonts as fontlib
-from . import layouts, pdf, render, text
+from . import ebook, epub, layouts, pdf, render, text
 from .articles import Article, load_articles, read_article
 from .config import Project
 from .edition import Edition, load_manifest, parse_issue, select
 from .errors import ArticleError, Problem, UsageError
 from .files import write_atomic
 
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def build(
     project: Project,
     issue: str | None,
     *,
-    formats: Sequence[str] = ("pdf",),
+    formats: Sequence[str] = FORMATS,
     layout: str | None = None,
     out_dir: Path | None = None,
     sections: Sequence[str] = (),
@@ -118,6 +118,13 @@ def build(
         output, more = _write_pdf(document, folder / f"{stem}.pdf")
         outputs.append(output)
         warnings += more
+    if "epub" in formats:
+        book, more = ebook.build_ebook(project, edition, fonts, subset_fonts=project.config.epub.subset_fonts)
+        warnings += [w for w in more if w not in warnings]
+        data = epub.pack(book)
+        target = folder / f"{stem}.epub"
+        write_atomic(target, data)
+        outputs.append(Output(target, "epub", len(data)))
     return Built(edition, tuple(outputs), tuple(warnings))
 
 

@@ -184,7 +184,7 @@ def _shown(path: Path) -> str:
 @reports_errors
 def build(
     issue: IssueOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf.")] = "pdf",
+    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub.")] = "pdf,epub",
     layout: Annotated[
         str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, article, or one in layouts/.")
     ] = None,
@@ -200,7 +200,7 @@ def build(
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Build an edition: build/<issue>/<paper>-<issue>.pdf."""
+    """Build an edition: build/<issue>/<paper>-<issue>.pdf and .epub."""
     proj = _project(project)
     formats = parse_formats(format)
     result = build_edition(

@@ -62,6 +62,12 @@ class ImportSettings(_Frozen):
     chrome: tuple[str, ...] = ()
 
 
+class EpubSettings(_Frozen):
+    """How e-books are made."""
+
+    subset_fonts: bool = True
+
+
 class Config(_Frozen):
     """The whole of `pressbook.toml`, validated once."""
 
@@ -70,6 +76,7 @@ class Config(_Frozen):
     text: TextSettings = TextSettings()
     imports: ImportSettings = Field(default=ImportSettings(), alias="import")
     style: dict[str, str | int | float] = Field(default_factory=dict)
+    epub: EpubSettings = EpubSettings()
 
     @property
     def tz(self) -> ZoneInfo:

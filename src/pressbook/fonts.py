@@ -128,3 +128,25 @@ def missing_characters(text: str, fonts: FontSet, role: str) -> list[str]:
     """Characters of `text` the role's faces cannot show (spaces and controls aside)."""
     have = role_coverage(fonts, role)
     return sorted({ch for ch in text if not ch.isspace() and ch.isprintable() and ord(ch) not in have})
+
+
+def subset(face: Face, text: str) -> bytes:
+    """The face cut down to the characters of `text` (both cases), its layout features kept."""
+    from io import BytesIO
+
+    from fontTools import subset as ftsubset
+
+    options = ftsubset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    characters = set(text) | set(text.upper()) | set(text.lower()) | {chr(c) for c in range(0x20, 0x7F)}
+    with TTFont(face.path, recalcTimestamp=False) as font:
+        subsetter = ftsubset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(characters)))
+        subsetter.subset(font)
+        out = BytesIO()
+        font.save(out)
+    return out.getvalue()

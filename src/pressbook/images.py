@@ -36,3 +36,34 @@ def locate(src: str, folder: Path, root: Path) -> Path:
     if resolved.suffix.lower() not in SUFFIXES:
         raise ImageRefused(f"is not a picture pressbook can use ({', '.join(sorted(SUFFIXES))})")
     return resolved
+
+
+MAX_SCREEN_SIDE = 1400
+
+
+def for_screen(path: Path, max_side: int = MAX_SCREEN_SIDE) -> tuple[bytes, str]:
+    """The picture resized for phones and e-readers and compressed: (bytes, 'png' or 'jpeg').
+
+    Drawings with few colours stay PNG (palette, optimised); photographs become JPEG."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+        if max(image.size) > max_side:
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        out = BytesIO()
+        palette = image.mode in ("P", "1", "L") or (image.mode in ("RGB", "RGBA") and _few_colours(image))
+        if palette or image.mode in ("RGBA", "LA", "PA"):
+            if image.mode not in ("P", "1", "L"):
+                image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
+                image = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+            image.save(out, format="PNG", optimize=True)
+            return out.getvalue(), "png"
+        image.convert("RGB").save(out, format="JPEG", quality=80, optimize=True, progressive=False)
+        return out.getvalue(), "jpeg"
+
+
+def _few_colours(image) -> bool:
+    return image.getcolors(maxcolors=256) is not None

@@ -147,7 +147,7 @@ def _note_ref(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict
     if env["target"] == "endnotes":
         return f'<sup class="note-ref">{number}</sup>'
     return (
-        f'<sup><a epub:type="noteref" role="doc-noteref" href="#{prefix}fn{number}" '
+        f'<sup><a data-epub-type="noteref" role="doc-noteref" href="#{prefix}fn{number}" '
         f'id="{prefix}fnref{number}">{number}</a></sup>'
     )
 
@@ -219,11 +219,11 @@ def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = 
     html = md.renderer.render(parsed, md.options, env)
     if target == "epub" and notes:
         asides = "".join(
-            f'<aside epub:type="footnote" role="doc-footnote" id="{prefix}fn{k + 1}">'
+            f'<aside data-epub-type="footnote" role="doc-footnote" id="{prefix}fn{k + 1}">'
             f'<p class="note-number"><a href="#{prefix}fnref{k + 1}">{k + 1}</a></p>{v}</aside>'
             for k, v in sorted(notes.items())
         )
-        html += f'<section class="footnotes" epub:type="footnotes">{asides}</section>'
+        html += f'<section class="footnotes">{asides}</section>'
     elif target == "endnotes" and notes:
         items = "".join(f"<li>{v}</li>" for _, v in sorted(notes.items()))
         html += f'<ol class="endnotes">{items}</ol>'

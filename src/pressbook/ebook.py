@@ -1,0 +1,277 @@
+"""The e-book edition as plain data: XHTML documents from the `epub/` templates, pictures sized
+for screens, the fonts (subset to the edition's characters), the cover, the table of contents
+and the metadata. `epub.py` packs it; nothing here knows about ebooklib."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from . import cover as coverlib
+from . import fonts as fontlib
+from . import i18n, images, layouts, markdown, render
+from .articles import Article
+from .config import Project
+from .edition import Edition
+from .errors import EditionError, Problem
+
+TEXT = "text"
+MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "ttf": "font/ttf", "otf": "font/otf", "css": "text/css"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML file of the book, in reading order."""
+
+    name: str  # path inside the package, e.g. "text/a-slug.xhtml"
+    title: str
+    xhtml: bytes
+    properties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A stylesheet, font or picture inside the package."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class TocSection:
+    """A section of the table of contents and its articles: (title, href) pairs."""
+
+    name: str
+    href: str
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Ebook:
+    """Everything an EPUB of the edition holds."""
+
+    identifier: str
+    title: str
+    language: str
+    creator: str
+    publisher: str
+    date: str
+    modified: datetime
+    description: str
+    subjects: tuple[str, ...]
+    rights: str | None
+    documents: tuple[Document, ...]
+    toc: tuple[TocSection, ...]
+    resources: tuple[Resource, ...]
+    cover: Resource
+    accessibility: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class _Pictures:
+    """Pictures the chapters use, converted for screens once each."""
+
+    project: Project
+    resources: dict[Path, Resource] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def resolver(self, article: Article):
+        def resolve(src: str) -> str | None:
+            try:
+                path = images.locate(src, article.folder, self.project.root)
+            except images.ImageRefused as refused:
+                self.warnings.append(
+                    Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
+                )
+                return None
+            if path not in self.resources:
+                data, kind = images.for_screen(path)
+                name = f"images/{len(self.resources) + 1:03d}-{path.stem}.{'jpg' if kind == 'jpeg' else 'png'}"
+                self.resources[path] = Resource(name, MEDIA_TYPES[kind], data)
+            return "../" + self.resources[path].name
+
+        return resolve
+
+
+def identifier(project: Project, edition: Edition) -> str:
+    """A stable identifier: the same publication and issue always get the same one."""
+    source = project.config.publication.website or project.config.publication.name
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{source}/pressbook/{edition.id}')}"
+
+
+def to_xhtml(fragment: str) -> Markup:
+    """An HTML fragment (from Markdown and sanitised raw HTML) as well-formed XHTML."""
+    if not fragment.strip():
+        return Markup("")
+    parts = lxml_html.fragments_fromstring(fragment)
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(Markup.escape(part))
+            continue
+        for element in part.iter():
+            if isinstance(element.tag, str):
+                element.tag = element.tag.lower()
+        out.append(etree.tostring(part, method="xml", encoding="unicode"))
+    text = "".join(str(o) for o in out)
+    # markdown.py marks EPUB semantics as data-epub-type, which survives the HTML parser.
+    return Markup(text.replace(' data-epub-type="', ' epub:type="'))
+
+
+def _chapter_name(article: Article) -> str:
+    return f"{TEXT}/{article.slug}.xhtml"
+
+
+def _visible_text(documents: list[Document]) -> str:
+    """Every character the documents show: what the embedded fonts must keep."""
+    return "".join("".join(etree.fromstring(d.xhtml).itertext()) for d in documents)
+
+
+def _fonts(fonts: fontlib.FontSet, text: str, subset: bool) -> tuple[list[Resource], str]:
+    resources, rules = [], []
+    for face in fonts.faces:
+        data = fontlib.subset(face, text) if subset else face.path.read_bytes()
+        kind = face.path.suffix.lower().lstrip(".")
+        name = f"fonts/{face.path.name}"
+        resources.append(Resource(name, MEDIA_TYPES.get(kind, "font/ttf"), data))
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+            f'font-style: {face.style}; src: url("../{name}"); }}'
+        )
+    return resources, "\n".join(rules)
+
+
+def build_ebook(
+    project: Project, edition: Edition, fonts: fontlib.FontSet, *, subset_fonts: bool = True
+) -> tuple[Ebook, list[Problem]]:
+    """The whole e-book of an edition, as data."""
+    if not edition.articles:
+        raise EditionError(f"issue '{edition.id}' selects no articles")
+    problems = render.glyph_problems(edition.articles, fonts)
+    if problems:
+        raise EditionError(problems=problems)
+    env = layouts.environment(project)
+    pub = project.config.publication
+    language = edition.language
+    labels = i18n.LABELS.get(language, i18n.LABELS["vi"])
+    pictures = _Pictures(project)
+    moment = render.release_moment(edition.date, project)
+    context_base = {"pub": pub, "edition": edition, "lang": language, "labels": labels}
+
+    chapters: list[Document] = []
+    toc: list[TocSection] = []
+    for section in edition.sections:
+        entries = []
+        for article in section.articles:
+            resolve = pictures.resolver(article)
+            body = markdown.to_html(article.body, target="epub", resolve=resolve, prefix=f"{article.slug}-")
+            image = resolve(article.image) if article.image else None
+            view = render.article_view(article, project, [], "epub")
+            context = {
+                **context_base, "a": view, "title": article.title, "body": to_xhtml(body.html), "image": image,
+                "image_caption": article.image_caption if image else None,
+            }  # fmt: skip
+            xhtml = layouts.render(env, "epub/article.xhtml", context)
+            name = _chapter_name(article)
+            chapters.append(Document(name, article.title, xhtml.encode("utf-8")))
+            entries.append((article.title, name))
+        toc.append(TocSection(section.name, entries[0][1], tuple(entries)))
+
+    cover_picture = edition.cover_image
+    if cover_picture is not None:
+        try:
+            cover_picture = images.locate(cover_picture.name, cover_picture.parent, project.root)
+        except images.ImageRefused:
+            cover_picture = None
+    if cover_picture is None:
+        first = next((a for a in edition.articles if a.image), None)
+        if first is not None:
+            try:
+                cover_picture = images.locate(first.image or "", first.folder, project.root)
+            except images.ImageRefused:
+                cover_picture = None
+    line = " · ".join(
+        filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, language)])
+    )
+    cover_png = coverlib.draw_cover(
+        coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name),
+        fonts,
+        cover_picture,
+        accent=layouts.validate_style(project.config.style, project.config_path).get("accent_color", "#9b1c1c"),
+    )
+    cover = Resource("images/cover.png", "image/png", cover_png)
+    book_title = f"{pub.name} – {edition.title}"
+
+    def page(template: str, name: str, title: str, **extra: object) -> Document:
+        xhtml = layouts.render(env, template, {**context_base, "title": title, **extra})
+        return Document(name, title, xhtml.encode("utf-8"))
+
+    first_href = toc[0].href.removeprefix(f"{TEXT}/")
+    documents = [
+        page("epub/cover.xhtml", f"{TEXT}/cover.xhtml", labels["cover"], cover_src="../images/cover.png", book_title=book_title),
+        page("epub/title.xhtml", f"{TEXT}/title.xhtml", edition.title, line=line),
+        Document(
+            f"{TEXT}/nav.xhtml",
+            labels["contents"],
+            layouts.render(
+                env, "epub/nav.xhtml",
+                {**context_base, "title": labels["contents"], "toc": toc, "first": first_href, "strip": TEXT + "/"},
+            ).encode("utf-8"),  # fmt: skip
+            ("nav",),
+        ),
+        *chapters,
+        page("epub/colophon.xhtml", f"{TEXT}/colophon.xhtml", labels["colophon"], line=line, moment=moment,
+             count=len(edition.articles), identifier=identifier(project, edition)),  # fmt: skip
+    ]
+    font_resources, font_css = _fonts(fonts, _visible_text(documents), subset_fonts)
+    css = layouts.render(env, "epub/book.css", {**context_base, "font_css": layouts.css(font_css)})
+    resources = [Resource("styles/book.css", "text/css", css.encode("utf-8")), *font_resources]
+    resources += sorted(pictures.resources.values(), key=lambda r: r.name)
+
+    has_images = bool(pictures.resources)
+    access_modes = ["textual", "visual"] if has_images else ["textual"]
+    accessibility = [("schema:accessMode", m) for m in access_modes]
+    accessibility += [("schema:accessModeSufficient", "textual")]
+    accessibility += [
+        ("schema:accessibilityFeature", f)
+        for f in ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability")
+    ]
+    if has_images:
+        accessibility.append(("schema:accessibilityFeature", "alternativeText"))
+    accessibility.append(("schema:accessibilityHazard", "none"))
+    accessibility.append(
+        (
+            "schema:accessibilitySummary",
+            "Văn bản đầy đủ theo thứ tự đọc, có mục lục và tiêu đề phân cấp; ảnh có chú thích làm văn bản thay thế; "
+            "người đọc có thể đổi cỡ chữ và màu nền."
+            if language == "vi"
+            else "Full text in reading order with a table of contents and headings; pictures carry their captions "
+            "as alternative text; readers can change the type size and colours.",
+        )
+    )
+    ebook = Ebook(
+        identifier=identifier(project, edition),
+        title=book_title,
+        language=language,
+        creator=pub.publisher,
+        publisher=pub.publisher,
+        date=edition.date.isoformat(),
+        modified=moment.astimezone(timezone.utc),
+        description=f"{edition.title}: {len(edition.articles)} {labels['articles']}",
+        subjects=tuple(s.name for s in edition.sections),
+        rights=pub.licence,
+        documents=tuple(documents),
+        toc=tuple(toc),
+        resources=tuple(resources),
+        cover=cover,
+        accessibility=tuple(accessibility),
+    )
+    return ebook, pictures.warnings
+

@@ -1,0 +1,191 @@
+"""The e-book: EPUBCheck clean, reproducible, and what it says about itself (OPF and nav by XPath)."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from lxml import etree
+
+from pressbook.build import build, load_edition
+from pressbook.importers import import_source
+
+from .epubcheck_run import run_epubcheck
+from .pdfcheck import expected_words
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
+
+
+class Epub:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        container = etree.fromstring(self.zip.read("META-INF/container.xml"))
+        self.opf_path = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        self.base = self.opf_path.rsplit("/", 1)[0] + "/"
+        self.opf = etree.fromstring(self.zip.read(self.opf_path))
+
+    def xml(self, href: str) -> etree._Element:
+        return etree.fromstring(self.zip.read(self.base + href))
+
+    def meta(self, prop: str) -> list[str]:
+        return self.opf.xpath(f"//opf:meta[@property='{prop}']/text()", namespaces=NS)
+
+    def href(self, **attrs: str) -> list[str]:
+        condition = " and ".join(f"@{k}='{v}'" for k, v in attrs.items())
+        return self.opf.xpath(f"//opf:manifest/opf:item[{condition}]/@href", namespaces=NS)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from pressbook.config import load_project
+
+    from .conftest import REPO
+
+    return load_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def january(sample, tmp_path_factory):
+    out = tmp_path_factory.mktemp("epub")
+    result = build(sample, "2017-01", formats=("epub",), out_dir=out)
+    return result, load_edition(sample, "2017-01").edition, Epub(result.outputs[0].path)
+
+
+def test_epubcheck_finds_nothing(january) -> None:
+    result, _, book = january
+    assert [w.format() for w in result.warnings] == []
+    report = run_epubcheck(book.path)
+    assert {k: v for k, v in report.items() if k in ("FATAL", "ERROR", "WARNING")} == {}
+
+
+def test_reproducible(january, sample, tmp_path) -> None:
+    _, _, book = january
+    again = build(sample, "2017-01", formats=("epub",), out_dir=tmp_path)
+    assert again.outputs[0].path.read_bytes() == book.path.read_bytes()
+    with zipfile.ZipFile(book.path) as z:
+        assert z.namelist()[0] == "mimetype" and z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_metadata(january) -> None:
+    _, _, book = january
+    opf = book.opf
+    assert opf.xpath("//dc:language/text()", namespaces=NS) == ["vi"]
+    assert opf.xpath("//dc:title/text()", namespaces=NS) == ["Báo Sơn Nguyên – Bản tin tháng 1/2017"]
+    expected_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'https://baosonnguyen.vn/pressbook/2017-01')}"
+    assert opf.xpath("//dc:identifier/text()", namespaces=NS) == [expected_id]
+    assert opf.get("unique-identifier") == opf.xpath("//dc:identifier/@id", namespaces=NS)[0]
+    assert opf.xpath("//dc:publisher/text()", namespaces=NS) == ["Báo Sơn Nguyên – Cơ quan của Đảng bộ tỉnh Sơn Nguyên"]
+    assert opf.xpath("//dc:date/text()", namespaces=NS) == ["2017-01-31"]
+    assert book.meta("dcterms:modified") == ["2017-01-30T17:00:00Z"]  # 31/01/2017 00:00 in Hà Nội
+    assert set(book.meta("schema:accessMode")) == {"textual", "visual"}
+    assert book.meta("schema:accessModeSufficient") == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "alternativeText"} <= set(book.meta("schema:accessibilityFeature"))
+    assert book.meta("schema:accessibilityHazard") == ["none"]
+    assert book.meta("schema:accessibilitySummary")[0].startswith("Văn bản đầy đủ")
+    cover = book.href(properties="cover-image")
+    assert cover == ["images/cover.png"] and book.zip.read(book.base + cover[0]).startswith(b"\x89PNG")
+
+
+def test_spine_and_nav(january) -> None:
+    _, edition, book = january
+    items = {i.get("id"): i.get("href") for i in book.opf.xpath("//opf:manifest/opf:item", namespaces=NS)}
+    spine = [items[ref] for ref in book.opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=NS)]
+    assert spine[:3] == ["text/cover.xhtml", "text/title.xhtml", "text/nav.xhtml"]
+    assert spine[3:-1] == [f"text/{a.slug}.xhtml" for a in edition.articles]
+    assert spine[-1] == "text/colophon.xhtml"
+    assert book.opf.xpath("//opf:spine/opf:itemref[@linear='no']", namespaces=NS) == []
+    nav_href = book.href(properties="nav")[0]
+    nav = book.xml(nav_href)
+    toc = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)[0]
+    assert toc.xpath("string(x:h1)", namespaces=NS) == "Mục lục"
+    sections = toc.xpath("x:ol/x:li", namespaces=NS)
+    assert [s.xpath("string(x:a)", namespaces=NS) for s in sections] == [s.name for s in edition.sections]
+    for li, section in zip(sections, edition.sections):
+        entries = li.xpath("x:ol/x:li/x:a", namespaces=NS)
+        assert [e.text for e in entries] == [a.title for a in section.articles]
+        assert [e.get("href") for e in entries] == [f"{a.slug}.xhtml" for a in section.articles]
+    landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
+    assert landmarks == ["cover", "toc", "bodymatter"]
+    ncx = book.xml(book.href(**{"media-type": "application/x-dtbncx+xml"})[0])
+    points = ncx.xpath("//ncx:navMap/ncx:navPoint", namespaces=NS)
+    assert len(points) == len(edition.sections)
+    assert len(ncx.xpath("//ncx:navMap/ncx:navPoint/ncx:navPoint", namespaces=NS)) == len(edition.articles)
+
+
+def test_every_article_text_in_nfc(january) -> None:
+    _, edition, book = january
+    for article in edition.articles:
+        chapter = book.xml(f"text/{article.slug}.xhtml")
+        assert chapter.xpath("string(//x:h1)", namespaces=NS) == article.title
+        text = " ".join(chapter.xpath("//x:body//text()", namespaces=NS))
+        assert unicodedata.is_normalized("NFC", text)
+        body, notes = expected_words(article.body)
+        assert chapter.xpath("string(//x:p[@class='lead'])", namespaces=NS) == (article.lead or "")
+        if notes:
+            assert chapter.xpath("//x:a[@epub:type='noteref']", namespaces=NS)
+            assert len(chapter.xpath("//x:aside[@epub:type='footnote']", namespaces=NS)) == len(notes)
+        div = chapter.xpath("//x:div[@class='body']", namespaces=NS)[0]
+        for noise in div.xpath(".//x:sup[x:a[@epub:type='noteref']] | .//x:section[@class='footnotes']", namespaces=NS):
+            noise.getparent().remove(noise) if noise.tail is None else _drop_keep_tail(noise)
+        assert "".join(div.itertext()).split() == [w.replace("⁂", "") for w in body]
+        for note in notes:
+            assert note in " ".join(text.split())
+        for img in chapter.xpath("//x:img", namespaces=NS):
+            assert img.get("alt")
+
+
+def _drop_keep_tail(element) -> None:
+    parent, tail = element.getparent(), element.tail
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def test_fonts_are_subset_but_cover_every_character(january) -> None:
+    _, _, book = january
+    text = ""
+    for href in book.opf.xpath("//opf:manifest/opf:item[@media-type='application/xhtml+xml']/@href", namespaces=NS):
+        text += " ".join(book.xml(href).xpath("//text()"))
+    used = {ord(ch) for ch in text if not ch.isspace()}
+    fonts = book.opf.xpath("//opf:manifest/opf:item[@media-type='font/ttf']/@href", namespaces=NS)
+    assert len(fonts) == 8
+    for href in fonts:
+        data = book.zip.read(book.base + href)
+        with TTFont(BytesIO(data)) as font:
+            cmap = set(font.getBestCmap())
+        assert used <= cmap, (href, sorted(chr(c) for c in used - cmap))
+        assert len(data) < 80_000, href  # subset: the full faces are 150-170 KB
+
+
+def test_source_date_epoch_sets_modified(sample, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
+    result = build(sample, "2017-02", formats=("epub",), out_dir=tmp_path)
+    assert Epub(result.outputs[0].path).meta("dcterms:modified") == ["2017-07-14T02:40:00Z"]
+
+
+def test_imported_real_pages_make_a_valid_epub(corpus, newsroom, tmp_path) -> None:
+    for page in sorted((corpus / "html").glob("*.html")):
+        import_source(page, newsroom.project)
+    result = build(newsroom.project, None, formats=("epub",), out_dir=tmp_path)
+    report = run_epubcheck(result.outputs[0].path)
+    assert {k: v for k, v in report.items() if k in ("FATAL", "ERROR", "WARNING")} == {}
+    book = Epub(result.outputs[0].path)
+    assert len(book.opf.xpath("//opf:spine/opf:itemref", namespaces=NS)) == 10 + 4
+    # Pictures that are only on the web are left out (with a warning), never fetched.
+    assert all(w.severity == "warning" and "on the web" in w.message for w in result.warnings)
