@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from . import fonts as fontlib
-from . import ebook, epub, layouts, pdf, render, text
+from . import ebook, layouts, render, text
 from .articles import Article, load_articles, read_article
 from .config import Project
 from .edition import Edition, load_manifest, parse_issue, select
@@ -79,13 +79,15 @@ def output_stem(project: Project, edition_id: str) -> str:
     return f"{text.slugify(project.config.publication.name)}-{edition_id}"
 
 
-def _pdf_warnings(result: pdf.Rendered) -> list[Problem]:
+def _pdf_warnings(result) -> list[Problem]:
     # Refused resources were already reported, with the article, by the renderer's resolver.
     messages = [m for m in result.warnings if not any(url[:60] in m for url in result.refused)]
     return [Problem(f"renderer: {m}", severity="warning") for m in messages]
 
 
 def _write_pdf(document: render.Document, target: Path) -> tuple[Output, list[Problem]]:
+    from . import pdf  # WeasyPrint is slow to import; only PDF builds need it
+
     identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
     result = pdf.render_pdf(document.html, base_url=document.base_url, readable=document.readable, identifier=identifier)
     write_atomic(target, result.data)
@@ -121,6 +123,8 @@ def build(
     if "epub" in formats:
         book, more = ebook.build_ebook(project, edition, fonts, subset_fonts=project.config.epub.subset_fonts)
         warnings += [w for w in more if w not in warnings]
+        from . import epub
+
         data = epub.pack(book)
         target = folder / f"{stem}.epub"
         write_atomic(target, data)

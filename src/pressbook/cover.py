@@ -93,5 +93,7 @@ def draw_cover(text: CoverText, fonts: FontSet, picture: Path | None = None, acc
     _centred(draw, lines, font, HEIGHT - 160, "#333333")
 
     out = BytesIO()
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+        out, format="PNG", compress_level=9
+    )
     return out.getvalue()

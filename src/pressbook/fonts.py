@@ -118,6 +118,7 @@ def coverage(face: Face) -> frozenset[int]:
     return _cmap(face.path, face.path.stat().st_mtime)
 
 
+@lru_cache(maxsize=16)
 def role_coverage(fonts: FontSet, role: str) -> frozenset[int]:
     """The code points every face of a role has (what is safe in any weight or style)."""
     sets = [coverage(f) for f in fonts.faces if f.role == role]
@@ -131,22 +132,28 @@ def missing_characters(text: str, fonts: FontSet, role: str) -> list[str]:
 
 
 def subset(face: Face, text: str) -> bytes:
-    """The face cut down to the characters of `text` (both cases), its layout features kept."""
-    from io import BytesIO
+    """The face cut down to the characters of `text` (both cases), with HarfBuzz's subsetter."""
+    import uharfbuzz as hb
 
-    from fontTools import subset as ftsubset
-
-    options = ftsubset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
     characters = set(text) | set(text.upper()) | set(text.lower()) | {chr(c) for c in range(0x20, 0x7F)}
-    with TTFont(face.path, recalcTimestamp=False) as font:
-        subsetter = ftsubset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(characters)))
-        subsetter.subset(font)
-        out = BytesIO()
-        font.save(out)
-    return out.getvalue()
+    plan = hb.SubsetInput()
+    for ch in characters:
+        plan.unicode_set.add(ord(ch))
+    result = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path))), plan)
+    if result is None:
+        raise ValueError(f"HarfBuzz could not subset {face.path.name}")
+    return bytes(result.blob.data)
+
+
+def subset_by_glyphs(face: Face, glyph_ids: set[int]) -> bytes:
+    """The face cut down to these glyphs, each keeping its glyph id (for merging PDF subsets)."""
+    import uharfbuzz as hb
+
+    plan = hb.SubsetInput()
+    for gid in glyph_ids | {0}:
+        plan.glyph_set.add(gid)
+    plan.flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NOTDEF_OUTLINE
+    result = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path))), plan)
+    if result is None:
+        raise ValueError(f"HarfBuzz could not subset {face.path.name}")
+    return bytes(result.blob.data)

@@ -190,6 +190,8 @@ def _repair_detached(text: str, findings: list[Finding]) -> str:
 
 def _repair_redundant_marks(text: str, findings: list[Finding]) -> str:
     """Drop a combining mark the letter before it already has ("Sơ̛n", "liề̀n")."""
+    if not _COMBINING.search(text):
+        return text
     out: list[str] = []
     count, sample = 0, ""
     for ch in text:
