@@ -82,3 +82,17 @@ def make_newsroom(tmp_path: Path) -> Callable[[str], Newsroom]:
         return Newsroom(tmp_path / "newsroom", config)
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_repository(tmp_path_factory):
+    """Rendered pieces are cached; in tests, in a temporary folder rather than the checkout."""
+    import os
+
+    previous = os.environ.get("PRESSBOOK_CACHE")
+    os.environ["PRESSBOOK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("PRESSBOOK_CACHE", None)
+    else:
+        os.environ["PRESSBOOK_CACHE"] = previous

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from . import fonts as fontlib
-from . import ebook, layouts, render, text
+from . import bundle, chunks, ebook, layouts, render, text
+from .cache import file_digest, project_cache, tool_versions, tree_fingerprint
 from .articles import Article, load_articles, read_article
 from .config import Project
 from .edition import Edition, load_manifest, parse_issue, select
 from .errors import ArticleError, Problem, UsageError
 from .files import write_atomic
 
-FORMATS = ("pdf", "epub")
+FORMATS = ("pdf", "epub", "html")
+DEFAULT_FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)
@@ -39,11 +43,15 @@ class Output:
 
 @dataclass(frozen=True)
 class Built:
-    """What a build wrote, and the warnings met on the way."""
+    """What a build wrote, the warnings met on the way, and what it cost."""
 
     edition: Edition | None
     outputs: tuple[Output, ...]
     warnings: tuple[Problem, ...]
+    timings: tuple[tuple[str, float], ...] = ()
+    rendered: int = 0  # documents WeasyPrint rendered
+    reused: int = 0  # rendered documents found in the cache
+    up_to_date: bool = False  # nothing had changed since the same build; nothing was done
 
 
 def load_edition(
@@ -98,29 +106,95 @@ def build(
     project: Project,
     issue: str | None,
     *,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     layout: str | None = None,
     out_dir: Path | None = None,
     sections: Sequence[str] = (),
     tags: Sequence[str] = (),
     skip_invalid: bool = False,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: chunks.Progress | None = None,
 ) -> Built:
     """Build one edition in the given formats; nothing is written if any article is broken."""
+    clock = _Clock()
+    if progress:
+        progress("load", 0, 1)
+    chosen = layouts.load_layout(project, layout)
+    cache = project_cache(project.root, use_cache)
+    fingerprint = tree_fingerprint(
+        [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir,
+         Path(__file__).parent],
+        {"issue": issue, "formats": sorted(formats), "layout": chosen.name, "out": out_dir, "sections": sorted(sections),
+         "tags": sorted(tags), "skip_invalid": skip_invalid, "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+         "tools": tool_versions()},
+    )  # fmt: skip
+    done = _up_to_date(cache, fingerprint)
+    if done is not None:
+        clock.lap("check")
+        return Built(None, done[0], done[1], tuple(clock.laps), up_to_date=True)
+    renderer = None
+    if "pdf" in formats:
+        renderer = chunks.start_renderer(cache, jobs, progress)
+    try:
+        result = _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock)
+    finally:
+        if renderer is not None:
+            renderer.close()
+    cache.remember(
+        f"build-{fingerprint}",
+        {
+            "outputs": [[str(o.path), o.format, o.size, o.pages, file_digest(o.path)] for o in result.outputs],
+            "warnings": [w.format() for w in result.warnings],
+        },
+    )
+    return result
+
+
+def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Problem, ...]] | None:
+    """The outputs of an identical earlier build, if they are still there untouched."""
+    record = cache.recall(f"build-{fingerprint}")
+    if record is None:
+        return None
+    outputs = []
+    for path, kind, size, pages, digest in record["outputs"]:
+        target = Path(path)
+        if not target.is_file() or file_digest(target) != digest:
+            return None
+        outputs.append(Output(target, kind, size, pages))
+    warnings = tuple(Problem(w, severity="warning") for w in record["warnings"])
+    return tuple(outputs), warnings
+
+
+def _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock) -> Built:
     selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
     edition = selected.edition
-    chosen = layouts.load_layout(project, layout)
     fonts = fontlib.load_fonts(project.fonts_dir)
     folder = out_dir or project.build_dir / edition.id
     stem = output_stem(project, edition.id)
     warnings = list(selected.problems)
     outputs = []
-    if "pdf" in formats:
+    rendered = reused = 0
+    if progress:
+        progress("load", 1, 1)
+    clock.lap("load")
+    if "html" in formats:
         document = render.edition_document(project, edition, chosen, fonts)
         warnings += document.warnings
-        output, more = _write_pdf(document, folder / f"{stem}.pdf")
-        outputs.append(output)
-        warnings += more
+        target = folder / f"{stem}.html"
+        outputs.append(Output(target, "html", bundle.export(document, target)))
+        clock.lap("html")
+    if "pdf" in formats:
+        result = chunks.build_pdf(project, edition, chosen, fonts, renderer=renderer)
+        warnings += [w for w in result.warnings if w not in warnings]
+        target = folder / f"{stem}.pdf"
+        write_atomic(target, result.data)
+        outputs.append(Output(target, "pdf", len(result.data), result.pages))
+        rendered, reused = result.rendered, result.reused
+        clock.lap("pdf")
     if "epub" in formats:
+        if progress:
+            progress("epub", 0, 1)
         book, more = ebook.build_ebook(project, edition, fonts, subset_fonts=project.config.epub.subset_fonts)
         warnings += [w for w in more if w not in warnings]
         from . import epub
@@ -129,7 +203,23 @@ def build(
         target = folder / f"{stem}.epub"
         write_atomic(target, data)
         outputs.append(Output(target, "epub", len(data)))
-    return Built(edition, tuple(outputs), tuple(warnings))
+        if progress:
+            progress("epub", 1, 1)
+        clock.lap("epub")
+    return Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused)
+
+
+class _Clock:
+    """Wall time per stage."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.start))
+        self.start = now
 
 
 def print_articles(

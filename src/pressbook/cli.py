@@ -164,13 +164,60 @@ def list_(
     out.print(table)
 
 
-def _report(result: Built, quiet: bool) -> None:
+def _report(result: Built, quiet: bool, verbose: bool = False) -> None:
     _show(result.warnings, Path.cwd())
     if quiet:
         return
+    if result.up_to_date:
+        for output in result.outputs:
+            out.print(f"{_shown(output.path)} is up to date")
+        return
+    if result.edition is not None:
+        pages = sum(o.pages or 0 for o in result.outputs if o.format == "pdf")
+        size = f"{len(result.edition.articles)} articles" + (f", {pages} pages" if pages else "")
+        out.print(f"{result.edition.title}: {size}")
     for output in result.outputs:
         pages = f", {output.pages} pages" if output.pages else ""
         out.print(f"wrote {_shown(output.path)} ({output.size / 1024:.0f} KiB{pages})")
+    if result.timings:
+        laps = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings)
+        cache = f" · {result.rendered} rendered, {result.reused} from cache" if result.rendered or result.reused else ""
+        out.print(f"time: {laps}{cache}", style="dim")
+    if result.warnings:
+        out.print(f"{len(result.warnings)} warnings", style="yellow")
+
+
+class _Bars:
+    """A rich progress bar per build stage; silent when stderr is not a terminal."""
+
+    LABELS = {"load": "reading articles", "render": "rendering sections", "contents": "contents pages",
+              "furniture": "page numbers and heads", "merge": "joining the PDF", "epub": "e-book"}  # fmt: skip
+
+    def __init__(self, enabled: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = (
+            Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
+            if enabled
+            else None
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Bars:
+        if self.progress:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress:
+            self.progress.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.progress:
+            return
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(self.LABELS.get(stage, stage), total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
 def _shown(path: Path) -> str:
@@ -184,7 +231,7 @@ def _shown(path: Path) -> str:
 @reports_errors
 def build(
     issue: IssueOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub.")] = "pdf,epub",
+    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub, html.")] = "pdf,epub",
     layout: Annotated[
         str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, article, or one in layouts/.")
     ] = None,
@@ -196,18 +243,26 @@ def build(
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Build without broken articles instead of stopping.")
     ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes rendering at once (default: all CPUs).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Render everything again, ignoring .cache/.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Build an edition: build/<issue>/<paper>-<issue>.pdf and .epub."""
+    """Build an edition: build/<issue>/<paper>-<issue>.pdf and .epub (and .html on request).
+
+    Sections are rendered in parallel and remembered in .cache/pressbook/, so a rebuild renders only what changed.
+    """
     proj = _project(project)
     formats = parse_formats(format)
-    result = build_edition(
-        proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
-        skip_invalid=skip_invalid,
-    )  # fmt: skip
-    _report(result, quiet)
+    with _Bars(err.is_terminal and not quiet) as bars:
+        result = build_edition(
+            proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
+            skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars,
+        )  # fmt: skip
+    _report(result, quiet, verbose)
 
 
 @app.command("print")

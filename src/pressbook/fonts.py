@@ -109,8 +109,9 @@ def font_face_css(fonts: FontSet) -> str:
 
 @lru_cache(maxsize=64)
 def _cmap(path: Path, mtime: float) -> frozenset[int]:
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    import uharfbuzz as hb
+
+    return frozenset(hb.Face(hb.Blob.from_file_path(str(path))).unicodes)
 
 
 def coverage(face: Face) -> frozenset[int]:
@@ -128,7 +129,7 @@ def role_coverage(fonts: FontSet, role: str) -> frozenset[int]:
 def missing_characters(text: str, fonts: FontSet, role: str) -> list[str]:
     """Characters of `text` the role's faces cannot show (spaces and controls aside)."""
     have = role_coverage(fonts, role)
-    return sorted({ch for ch in text if not ch.isspace() and ch.isprintable() and ord(ch) not in have})
+    return sorted(ch for ch in set(text) if ord(ch) not in have and not ch.isspace() and ch.isprintable())
 
 
 def subset(face: Face, text: str) -> bytes:
@@ -153,6 +154,9 @@ def subset_by_glyphs(face: Face, glyph_ids: set[int]) -> bytes:
     for gid in glyph_ids | {0}:
         plan.glyph_set.add(gid)
     plan.flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NOTDEF_OUTLINE
+    # A PDF draws glyphs by id: the layout tables that turn text into glyphs are not needed.
+    for table in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "DSIG", "kern"):
+        plan.drop_table_tag_set.add(int.from_bytes(table.encode("ascii"), "big"))
     result = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path))), plan)
     if result is None:
         raise ValueError(f"HarfBuzz could not subset {face.path.name}")

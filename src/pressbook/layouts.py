@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 import traceback
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -48,6 +49,7 @@ class Layout:
     title: str
     style: Mapping[str, str]
     notes: str = "print"  # "print" (foot of the page) or "endnotes" (after the article)
+    chunks: bool = False  # the template can render its parts apart (see chunks.py)
 
 
 def bundled_dir() -> Path:
@@ -57,10 +59,15 @@ def bundled_dir() -> Path:
 
 def environment(project: Project) -> jinja2.Environment:
     """Templates from the project's layouts/, then the bundled ones; `!default/` names the latter."""
+    return _environment(project.layouts_dir, project.config.publication.language)
+
+
+@lru_cache(maxsize=8)
+def _environment(project_layouts: Path, language: str) -> jinja2.Environment:
     bundled = jinja2.FileSystemLoader(bundled_dir())
     loaders: list[jinja2.BaseLoader] = []
-    if project.layouts_dir.is_dir():
-        loaders.append(jinja2.FileSystemLoader(project.layouts_dir))
+    if project_layouts.is_dir():
+        loaders.append(jinja2.FileSystemLoader(project_layouts))
     loaders += [bundled, jinja2.PrefixLoader({"!default": bundled})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -69,8 +76,8 @@ def environment(project: Project) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=True,
     )
-    language = project.config.publication.language
     env.globals["labels"] = i18n.LABELS.get(language, i18n.LABELS["vi"])
     env.globals["lang"] = language
     env.filters["long_date"] = lambda d: i18n.long_date(d, language)
@@ -139,6 +146,7 @@ def load_layout(project: Project, name: str | None) -> Layout:
         title=str(data.get("title", name)),
         style=style,
         notes=notes,
+        chunks=bool(data.get("chunks", False)),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -43,12 +43,30 @@ class ProjectFetcher(URLFetcher):
 
 @dataclass(frozen=True)
 class Rendered:
-    """A PDF and what happened while making it."""
+    """A PDF and what happened while making it.
+
+    `anchors` maps element ids to (page index, left, top, right, bottom) in CSS pixels;
+    `page_size` is the first page's (width, height) in CSS pixels; `blanks` lists the pages
+    WeasyPrint left blank for a forced break."""
 
     data: bytes
     pages: int
     warnings: tuple[str, ...]
     refused: tuple[str, ...]
+    anchors: dict[str, tuple[int, float, float, float, float]] = field(default_factory=dict)
+    page_size: tuple[float, float] = (0.0, 0.0)
+    blanks: tuple[int, ...] = ()
+
+
+MARGIN_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "bottom-left-corner",
+    "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner", "left-top", "left-middle",
+    "left-bottom", "right-top", "right-middle", "right-bottom",
+)  # fmt: skip
+# A piece of an edition is rendered without page furniture (pressbook adds heads and numbers once
+# the page numbers are known) and without bookmarks (the outline is built for the whole edition).
+NO_FURNITURE = "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " }"
+NO_BOOKMARKS = "* { bookmark-level: none !important; }"
 
 
 class _Collect(logging.Handler):
@@ -135,7 +153,14 @@ def _pushes(document, root, late: list[tuple[str, str]], pushed: list[str]) -> l
 
 
 def render_pdf(
-    html: str, *, base_url: str, readable: Sequence[Path], variant: str | None = None, identifier: bytes | None = None
+    html: str,
+    *,
+    base_url: str,
+    readable: Sequence[Path],
+    variant: str | None = None,
+    identifier: bytes | None = None,
+    furniture: bool = True,
+    bookmarks: bool = True,
 ) -> Rendered:
     """Typeset `html` to PDF bytes; only files below `readable` may be loaded."""
     fetcher = ProjectFetcher(readable)
@@ -148,7 +173,8 @@ def render_pdf(
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         root = source.etree_element
         _mark(root)
-        document = source.render()
+        extra = ([] if furniture else [NO_FURNITURE]) + ([] if bookmarks else [NO_BOOKMARKS])
+        document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
         pushed: list[str] = []
         for _ in range(_PASSES):
             late = _deferred_notes(document, root)
@@ -157,12 +183,20 @@ def render_pdf(
                 break
             pushed += more
             rules = "\n".join(f'[id="{n}"] {{ break-before: page; }}' for n in pushed)
-            document = source.render(stylesheets=[CSS(string=rules)])
+            document = source.render(stylesheets=[CSS(string=rule) for rule in [*extra, rules]])
         if _deferred_notes(document, root):
             collector.messages.append("a footnote is printed one page after its call")
-        for page in document.pages:
+        anchors: dict[str, tuple[int, float, float, float, float]] = {}
+        for number, page in enumerate(document.pages):
             for name in [n for n in page.anchors if n.startswith(_MARK)]:
                 del page.anchors[name]
+            for name, box in page.anchors.items():
+                anchors.setdefault(name, (number, *box))
+        blanks = tuple(
+            n for n, page in enumerate(document.pages) if getattr(getattr(page, "_page_box", None), "page_type", None)
+            and page._page_box.page_type.blank
+        )  # fmt: skip
+        size = (document.pages[0].width, document.pages[0].height) if document.pages else (0.0, 0.0)
         data = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=identifier,
@@ -172,4 +206,6 @@ def render_pdf(
     finally:
         LOGGER.removeHandler(collector)
         LOGGER.setLevel(previous)
-    return Rendered(data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused))
+    return Rendered(
+        data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused), anchors, size, blanks
+    )

@@ -14,7 +14,7 @@ from . import fonts as fontlib
 from . import i18n, images, layouts, markdown, text
 from .articles import Article
 from .config import Project
-from .edition import Edition
+from .edition import Edition, Section
 from .errors import EditionError, Problem
 
 
@@ -35,7 +35,6 @@ class ArticleView:
     image_caption: str | None
     source_url: str | None
     tags: tuple[str, ...]
-    words: int
 
 
 @dataclass(frozen=True)
@@ -79,12 +78,14 @@ def _resolver(article: Article, project: Project, warnings: list[Problem]):
 
 
 def article_view(
-    article: Article, project: Project, warnings: list[Problem], notes: markdown.Target = "print"
+    article: Article, project: Project, warnings: list[Problem], notes: markdown.Target = "print", body: bool = True
 ) -> ArticleView:
-    """An article made ready for a print template; `notes` says where its footnotes go."""
+    """An article made ready for a print template; `notes` says where its footnotes go.
+
+    Without `body` only the heading fields are filled (enough for a contents page)."""
     resolve = _resolver(article, project, warnings)
-    body = markdown.to_html(article.body, target=notes, resolve=resolve, prefix=f"{article.slug}-")
-    image = resolve(article.image) if article.image else None
+    html = markdown.to_html(article.body, target=notes, resolve=resolve, prefix=f"{article.slug}-").html if body else ""
+    image = resolve(article.image) if article.image and body else None
     return ArticleView(
         anchor=f"a-{article.slug}",
         slug=article.slug,
@@ -94,12 +95,11 @@ def article_view(
         affiliation=article.affiliation,
         date=article.date.astimezone(project.config.tz),
         lead=article.lead,
-        body=Markup(body.html),
+        body=Markup(html),
         image=image,
         image_caption=article.image_caption if image else None,
         source_url=article.source_url,
         tags=article.tags,
-        words=article.words,
     )
 
 
@@ -108,10 +108,10 @@ def glyph_problems(articles: Sequence[Article], fonts: fontlib.FontSet) -> list[
     problems = []
     for article in articles:
         heading = " ".join(filter(None, [article.title, article.section]))
+        # The Markdown source holds every character the body prints (its syntax is ASCII).
         body = " ".join(
-            filter(None, [article.author, article.affiliation, article.lead, article.image_caption,
-                          markdown.to_text(article.body)])
-        )  # fmt: skip
+            filter(None, [article.author, article.affiliation, article.lead, article.image_caption, article.body])
+        )
         for role, content in (("heading", heading), ("body", body)):
             for ch in fontlib.missing_characters(content, fonts, role):
                 problems.append(
@@ -165,25 +165,63 @@ def _readable(project: Project, fonts: fontlib.FontSet) -> tuple[Path, ...]:
     return (project.root.resolve(), layouts.bundled_dir().resolve(), *fonts.folders)
 
 
-def edition_document(project: Project, edition: Edition, layout: layouts.Layout, fonts: fontlib.FontSet) -> Document:
-    """The whole edition as one HTML document in `layout`."""
+@dataclass(frozen=True)
+class PageFurniture:
+    """What the running heads of one page of a pieced edition say."""
+
+    section: str
+    blank: bool
+
+
+def section_view(
+    project: Project, section: Section, layout: layouts.Layout, warnings: list[Problem], body: bool = True
+) -> SectionView:
+    """One section made ready for templates (see `article_view` for `body`)."""
+    return SectionView(
+        name=section.name,
+        anchor=f"s-{text.slugify(section.name)}",
+        articles=tuple(article_view(a, project, warnings, layout.notes, body) for a in section.articles),
+    )
+
+
+def section_views(
+    project: Project, edition: Edition, layout: layouts.Layout, fonts: fontlib.FontSet
+) -> tuple[tuple[SectionView, ...], list[Problem]]:
+    """Every section and article of an edition made ready for templates (bodies as HTML).
+
+    A character the fonts lack stops it here, naming the article."""
+    problems = glyph_problems(edition.articles, fonts)
+    if problems:
+        raise EditionError(problems=problems)
+    warnings: list[Problem] = []
+    return tuple(section_view(project, s, layout, warnings) for s in edition.sections), warnings
+
+
+def edition_document(
+    project: Project,
+    edition: Edition,
+    layout: layouts.Layout,
+    fonts: fontlib.FontSet,
+    *,
+    part: str = "full",
+    sections: Sequence[str] | None = None,
+    pages: dict[str, str] | None = None,
+    views: tuple[SectionView, ...] | None = None,
+) -> Document:
+    """The edition as HTML in `layout`: whole ("full"), its cover and contents ("front", with the
+    contents' page numbers given in `pages`), or some of its sections ("chunk").
+
+    `views` (from `section_views`) saves rendering every article again for each part."""
     if not edition.articles:
         raise EditionError(
             f"issue '{edition.id}' selects no articles",
             hint="check --issue (YYYY-MM, YYYY-Www, YYYY-MM-DD) and the articles' dates",
         )
-    problems = glyph_problems(edition.articles, fonts)
-    if problems:
-        raise EditionError(problems=problems)
     warnings: list[Problem] = []
-    sections = tuple(
-        SectionView(
-            name=s.name,
-            anchor=f"s-{text.slugify(s.name)}",
-            articles=tuple(article_view(a, project, warnings, layout.notes) for a in s.articles),
-        )
-        for s in edition.sections
-    )
+    if views is None:
+        views, more = section_views(project, edition, layout, fonts)
+        warnings += more
+    wanted = set(sections) if sections is not None else None
     pub = project.config.publication
     cover = None
     if edition.cover_image is not None:
@@ -196,7 +234,9 @@ def edition_document(project: Project, edition: Edition, layout: layouts.Layout,
     context = {
         "pub": pub,
         "edition": edition,
-        "sections": sections,
+        "part": part,
+        "pages": pages,
+        "sections": views if wanted is None or part == "front" else tuple(v for v in views if v.name in wanted),
         "cover_image": cover,
         "style_css": style_css(dict(layout.style), fonts),
         "style": layout.style,
@@ -211,6 +251,27 @@ def edition_document(project: Project, edition: Edition, layout: layouts.Layout,
     }
     html = layouts.render(layouts.environment(project), layout.template, context)
     return Document(html, project.root.resolve().as_uri() + "/", _readable(project, fonts), tuple(warnings))
+
+
+def furniture_document(
+    project: Project,
+    edition: Edition,
+    layout: layouts.Layout,
+    fonts: fontlib.FontSet,
+    furniture: Sequence[PageFurniture],
+) -> Document:
+    """Empty pages carrying the layout's running heads and page numbers, one per edition page."""
+    context = {
+        "pub": project.config.publication,
+        "edition": edition,
+        "pages": furniture,
+        "style_css": style_css(dict(layout.style), fonts),
+        "style": layout.style,
+        "layout": layout,
+        "meta": _meta(project, edition.title, edition.title, [], release_moment(edition.date, project)),
+    }
+    html = layouts.render(layouts.environment(project), "furniture.html", context)
+    return Document(html, project.root.resolve().as_uri() + "/", _readable(project, fonts), ())
 
 
 def articles_document(

@@ -219,8 +219,16 @@ def _replace(text: str, pattern: re.Pattern[str], repl: str, kind: str, findings
     return text
 
 
+# Any character one of the repairs below acts on; text without them needs no repair.
+_SUSPECT = re.compile("[\u0300-\u036f\u00a0\u2007\u202f\u200b\u200c\u2060\ufeff\u00ad\u00d0\u00f0\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean(text: str) -> Cleaned:
     """Repair the damage real pages carry and return NFC text with a list of what was done."""
+    if unicodedata.is_normalized("NFC", text) and not _SUSPECT.search(text):
+        doubles = double_toned(text)
+        if not doubles:
+            return Cleaned(text, ())
     findings: list[Finding] = []
     if not unicodedata.is_normalized("NFC", text):
         count = sum(1 for ch in text if unicodedata.combining(ch))
@@ -242,13 +250,13 @@ def clean(text: str) -> Cleaned:
     return Cleaned(text, tuple(findings))
 
 
+_TONED = "".join(sorted(v for v in VOWELS if any(t in unicodedata.normalize("NFD", v) for t in TONES)))
+_DOUBLE = re.compile(rf"[^\W\d_]*[{_TONED}][^\W\d_]*[{_TONED}][^\W\d_]*")
+
+
 def double_toned(text: str) -> list[str]:
     """Words carrying more than one tone mark ("đầỳ"): damage a human must resolve."""
-    return [
-        w
-        for w in _WORD.findall(text)
-        if sum(1 for ch in unicodedata.normalize("NFD", w) if ch in TONES) > 1
-    ]
+    return _DOUBLE.findall(nfc(text))
 
 
 def mixed_tone_styles(text: str) -> Finding | None:

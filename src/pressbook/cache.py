@@ -1,0 +1,144 @@
+"""A content-addressed disk cache for rendered pieces: same inputs, same key, no second render.
+
+Entries live in `<project>/.cache/pressbook/<kind>/<key[:2]>/<key>.{bin,json}`; deleting the folder
+is always safe."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .files import write_atomic
+
+_FILE_URL = re.compile(r"""file://[^"')\s<>]+""")
+
+
+@lru_cache(maxsize=4096)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (remembered while its size and time stay the same)."""
+    stat = path.stat()
+    return _digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def tool_versions() -> str:
+    """The versions whose change must invalidate every rendered piece."""
+    parts = []
+    for name in ("pressbook", "weasyprint", "pydyf", "tinycss2", "fonttools", "uharfbuzz", "pikepdf"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=?")
+    # The code that renders and joins pieces is part of the key too (an edited checkout must
+    # not reuse pieces made by older code).
+    here = Path(__file__).parent
+    for module in ("pdf.py", "merge.py", "chunks.py", "fonts.py"):
+        parts.append(hashlib.sha256((here / module).read_bytes()).hexdigest()[:16])
+    return ";".join(parts)
+
+
+def html_key(kind: str, html: str, options: dict[str, Any] | None = None) -> str:
+    """The key of an HTML document's render: its text, every local file it names, tool versions."""
+    sha = hashlib.sha256()
+    sha.update(f"{kind}\n{tool_versions()}\n{json.dumps(options or {}, sort_keys=True)}\n".encode())
+    sha.update(html.encode("utf-8"))
+    for url in sorted(set(_FILE_URL.findall(html))):
+        path = Path(unquote(urlsplit(url).path))
+        sha.update(url.encode())
+        sha.update(file_digest(path).encode() if path.is_file() else b"missing")
+    return sha.hexdigest()
+
+
+@dataclass(frozen=True)
+class Cache:
+    """The cache of one project; a `None` root disables it."""
+
+    root: Path | None
+
+    def _paths(self, kind: str, key: str) -> tuple[Path, Path]:
+        assert self.root is not None
+        folder = self.root / kind / key[:2]
+        return folder / f"{key}.bin", folder / f"{key}.json"
+
+    def get(self, kind: str, key: str) -> tuple[bytes, dict[str, Any]] | None:
+        """The data and metadata stored under `key`, if any."""
+        if self.root is None:
+            return None
+        data_path, meta_path = self._paths(kind, key)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            data = data_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            return None
+        return data, meta
+
+    def put(self, kind: str, key: str, data: bytes, meta: dict[str, Any]) -> None:
+        """Store data and its metadata (written atomically, data first)."""
+        if self.root is None:
+            return
+        data_path, meta_path = self._paths(kind, key)
+        write_atomic(data_path, data)
+        write_atomic(meta_path, json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}).encode())
+
+    def remember(self, name: str, value: dict[str, Any]) -> None:
+        """Record a small fact (e.g. which key produced an output file)."""
+        if self.root is not None:
+            write_atomic(self.root / "outputs" / f"{name}.json", json.dumps(value, sort_keys=True).encode())
+
+    def recall(self, name: str) -> dict[str, Any] | None:
+        """A fact recorded with `remember`."""
+        if self.root is None:
+            return None
+        try:
+            return json.loads((self.root / "outputs" / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+
+def project_cache(root: Path, enabled: bool = True) -> Cache:
+    """The cache folder of a project (PRESSBOOK_CACHE overrides where it lives)."""
+    if not enabled:
+        return Cache(None)
+    override = os.environ.get("PRESSBOOK_CACHE")
+    return Cache(Path(override) if override else root / ".cache" / "pressbook")
+
+
+def tree_fingerprint(roots: list[Path], extra: dict[str, Any]) -> str:
+    """A key that changes when any file below `roots` changes (by name, size or time) or `extra` does.
+
+    Cheap enough to take before every build: it reads no file, it only looks at them."""
+    sha = hashlib.sha256(json.dumps(extra, sort_keys=True, default=str).encode())
+    for root in roots:
+        sha.update(f"\n#{root}".encode())
+        if root.is_file():
+            stat = root.stat()
+            sha.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+            continue
+        for folder, dirs, files in os.walk(root, followlinks=True):
+            dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", ".git"))
+            for name in sorted(files):
+                path = Path(folder) / name
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                sha.update(f"\n{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return sha.hexdigest()

@@ -1,0 +1,337 @@
+"""The print edition in pieces: each section rendered on its own, in a pool of processes and
+remembered in the cache, then joined into one PDF that reads exactly like a single render.
+
+Sections start on a right-hand page in layouts that allow pieces, so a section's pages do not
+depend on anything before it: only their page numbers and running heads do, and those are laid
+over the pages afterwards (the layout's own @page rules, rendered once the numbers are known).
+Layouts without such breaks are rendered whole (and still cached)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import fonts as fontlib
+from . import layouts, merge, render
+from .cache import Cache, html_key, tool_versions
+from .config import Project
+from .edition import Edition
+from .errors import EditionError, Problem
+
+Progress = Callable[[str, int, int], None]
+PX = merge.PT_PER_PX
+
+
+@dataclass(frozen=True)
+class Task:
+    """One HTML document to render."""
+
+    kind: str  # "full", "front", "chunk" or "furniture"
+    html: str
+    base_url: str
+    readable: tuple[Path, ...]
+    furniture: bool = True
+    bookmarks: bool = True
+
+    @property
+    def key(self) -> str:
+        return html_key(self.kind, self.html, {"furniture": self.furniture, "bookmarks": self.bookmarks})
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A rendered document and what the joining needs to know about it."""
+
+    key: str
+    data: bytes
+    pages: int
+    anchors: dict[str, tuple[int, float, float, float, float]]
+    blanks: tuple[int, ...]
+    warnings: tuple[str, ...]
+    refused: tuple[str, ...]
+    cached: bool = False
+
+
+def _render(task: Task) -> dict[str, Any]:
+    """Render in whatever process runs this (a pool worker or this one)."""
+    from . import pdf  # WeasyPrint is imported where rendering happens, not before
+
+    started = time.perf_counter()
+    result = pdf.render_pdf(
+        task.html,
+        base_url=task.base_url,
+        readable=task.readable,
+        identifier=task.key[:32].encode(),
+        furniture=task.furniture,
+        bookmarks=task.bookmarks,
+    )
+    return {
+        "pages": result.pages,
+        "anchors": result.anchors,
+        "blanks": list(result.blanks),
+        "warnings": list(result.warnings),
+        "refused": list(result.refused),
+        "seconds": round(time.perf_counter() - started, 3),
+        "kind": task.kind,
+        "data": result.data,
+    }
+
+
+def _warm() -> None:
+    """Import the renderer in a pool worker while the parent is still preparing the HTML."""
+    from . import pdf  # noqa: F401
+
+
+def _piece(key: str, data: bytes, meta: dict[str, Any], cached: bool) -> Piece:
+    return Piece(
+        key=key,
+        data=data,
+        pages=int(meta["pages"]),
+        anchors={k: tuple(v) for k, v in meta["anchors"].items()},  # type: ignore[misc]
+        blanks=tuple(meta["blanks"]),
+        warnings=tuple(meta["warnings"]),
+        refused=tuple(meta["refused"]),
+        cached=cached,
+    )
+
+
+@dataclass
+class Renderer:
+    """Renders tasks through the cache, in a process pool when there are several and jobs > 1."""
+
+    cache: Cache
+    jobs: int
+    progress: Progress | None = None
+    rendered: int = 0
+    reused: int = 0
+    _pool: concurrent.futures.ProcessPoolExecutor | None = field(default=None, repr=False)
+    _tickets: list[tuple[Task, str, str]] = field(default_factory=list, repr=False)
+    _done: dict[int, Piece] = field(default_factory=dict, repr=False)
+    _futures: dict[int, concurrent.futures.Future] = field(default_factory=dict, repr=False)
+    _queued: list[int] = field(default_factory=list, repr=False)
+    _totals: dict[str, int] = field(default_factory=dict, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self._pool is None:
+            # fork: workers start at once and share what is already imported; WeasyPrint itself
+            # is imported only inside them.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context(method)
+            )
+        return self._pool
+
+    def warm(self) -> None:
+        """Start the workers now, so that their start-up overlaps with preparing the HTML."""
+        if self.jobs > 1:
+            pool = self._executor()
+            for _ in range(self.jobs):
+                pool.submit(_warm)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def start(self, task: Task, stage: str = "render") -> int:
+        """Begin a task (from the cache, in the pool, or queued to run here); returns its ticket."""
+        ticket = len(self._tickets)
+        key = task.key
+        self._tickets.append((task, key, stage))
+        self._totals[stage] = self._totals.get(stage, 0) + 1
+        hit = self.cache.get("pdf", key)
+        if hit is not None:
+            self._done[ticket] = _piece(key, hit[0], hit[1], True)
+            self.reused += 1
+            self._tick(stage)
+        elif self.jobs > 1:
+            self._futures[ticket] = self._executor().submit(_render, task)
+        else:
+            self._queued.append(ticket)
+        return ticket
+
+    def _tick(self, stage: str) -> None:
+        self._counts[stage] = self._counts.get(stage, 0) + 1
+        if self.progress:
+            self.progress(stage, self._counts[stage], self._totals[stage])
+
+    def _finish(self, ticket: int, result: dict[str, Any]) -> None:
+        task, key, stage = self._tickets[ticket]
+        data = result.pop("data")
+        self.cache.put("pdf", key, data, result)
+        self._done[ticket] = _piece(key, data, result, False)
+        self.rendered += 1
+        self._tick(stage)
+
+    def wait(self, tickets: Sequence[int]) -> list[Piece]:
+        """The pieces of these tickets, once rendered."""
+        pending = {self._futures[t]: t for t in tickets if t in self._futures and t not in self._done}
+        for future in concurrent.futures.as_completed(pending):
+            self._finish(pending[future], future.result())
+        for ticket in tickets:
+            if ticket not in self._done:
+                self._queued.remove(ticket)
+                self._finish(ticket, _render(self._tickets[ticket][0]))
+        return [self._done[t] for t in tickets]
+
+    def run(self, tasks: Sequence[Task], stage: str = "render") -> list[Piece]:
+        """Every task's piece, in order; cached pieces are not rendered again."""
+        return self.wait([self.start(task, stage) for task in tasks])
+
+
+@dataclass(frozen=True)
+class Result:
+    """The edition's PDF, its page count, and what was said on the way."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[Problem, ...]
+    rendered: int
+    reused: int
+
+
+def start_renderer(cache: Cache, jobs: int | None, progress: Progress | None) -> Renderer:
+    """A renderer for one build. Its workers start at once, so that their start-up (importing
+    WeasyPrint) overlaps with reading the articles and writing the HTML."""
+    renderer = Renderer(cache, max(1, jobs or os.cpu_count() or 1), progress)
+    renderer.warm()
+    return renderer
+
+
+def chunkable(layout: layouts.Layout, edition: Edition) -> bool:
+    """Whether the layout starts every section on a right-hand page (so sections can be pieces)."""
+    return layout.chunks and layout.style.get("section_break") == "right" and len(edition.sections) > 1
+
+
+def _warnings(pieces: Sequence[Piece]) -> list[Problem]:
+    found = []
+    for piece in pieces:
+        for message in piece.warnings:
+            # Refused resources were already reported, with the article, when the HTML was made.
+            if not any(url[:60] in message for url in piece.refused):
+                found.append(Problem(f"renderer: {message}", severity="warning"))
+    return found
+
+
+def _plan(front_pages: int, chunks: Sequence[Piece]) -> tuple[merge.Plan, list[int]]:
+    """Where every page comes from, and the first page (0-based) of each chunk."""
+    layout: list[tuple[str, object]] = [("front", i) for i in range(front_pages)]
+    starts = []
+    for index, chunk in enumerate(chunks):
+        if len(layout) % 2 == 1:  # the next page would be a left-hand page
+            layout.append(("blank", None))
+        starts.append(len(layout))
+        layout += [("chunk", (index, page)) for page in range(chunk.pages)]
+    return merge.Plan(tuple(layout)), starts
+
+
+def build_pdf(
+    project: Project,
+    edition: Edition,
+    layout: layouts.Layout,
+    fonts: fontlib.FontSet,
+    *,
+    renderer: Renderer,
+) -> Result:
+    """The edition's PDF, rendered in pieces where the layout allows it (closes `renderer`)."""
+    cache = renderer.cache
+    problems = render.glyph_problems(edition.articles, fonts)
+    if problems:
+        raise EditionError(problems=problems)
+    warnings: list[Problem] = []
+
+    def task(kind: str, document: render.Document, furniture: bool = True, bookmarks: bool = True) -> Task:
+        return Task(kind, document.html, document.base_url, document.readable, furniture, bookmarks)
+
+    try:
+        if not chunkable(layout, edition):
+            views = tuple(render.section_view(project, s, layout, warnings) for s in edition.sections)
+            document = render.edition_document(project, edition, layout, fonts, views=views)
+            piece = renderer.run([task("full", document)])[0]
+            return Result(piece.data, piece.pages, tuple(warnings + _warnings([piece])), renderer.rendered, renderer.reused)
+
+        headings = tuple(render.section_view(project, s, layout, [], body=False) for s in edition.sections)
+
+        def front(pages: dict[str, str]) -> Task:
+            document = render.edition_document(
+                project, edition, layout, fonts, part="front", pages=pages, views=headings
+            )
+            return task("front", document, bookmarks=False)
+
+        # The contents with stand-in numbers first (its length is needed to number the pages),
+        # then each section as soon as its articles are ready, so the pool starts at once.
+        digits = 4 if len(edition.articles) > 150 else 3
+        tickets = [renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}))]
+        views = []
+        for section in edition.sections:
+            view = render.section_view(project, section, layout, warnings)
+            views.append(view)
+            document = render.edition_document(
+                project, edition, layout, fonts, part="chunk", sections=[view.name], views=(view,)
+            )
+            tickets.append(renderer.start(task("chunk", document, furniture=False, bookmarks=False)))
+        front_piece, *chunks = renderer.wait(tickets)
+
+        def furniture_task(plan: merge.Plan) -> Task:
+            furniture = []
+            for kind, where in plan.layout:
+                if kind == "chunk":
+                    chunk, page = where  # type: ignore[misc]
+                    furniture.append(render.PageFurniture(views[chunk].name, page in chunks[chunk].blanks))
+                else:
+                    furniture.append(render.PageFurniture("", True))
+            document = render.furniture_document(project, edition, layout, fonts, furniture)
+            return task("furniture", document, bookmarks=False)
+
+        # The contents' final numbers and the page furniture are rendered side by side; if the
+        # real numbers change the length of the contents (rare), both are done again.
+        front_pages = front_piece.pages
+        for _ in range(3):
+            plan, starts = _plan(front_pages, chunks)
+            numbers = {
+                article.anchor: str(start + chunk.anchors[article.anchor][0] + 1)
+                for section, chunk, start in zip(views, chunks, starts)
+                for article in section.articles
+            }
+            front_piece, overlay = renderer.run([front(numbers), furniture_task(plan)], stage="contents")
+            if front_piece.pages == front_pages:
+                break
+            front_pages = front_piece.pages
+        all_pieces = [*chunks, front_piece, overlay]
+
+        bookmarks, links = [], []
+        for section, chunk, start in zip(views, chunks, starts):
+            children = []
+            for article in section.articles:
+                page, left, top, _, _ = chunk.anchors[article.anchor]
+                children.append(merge.Bookmark(article.title, start + page, top * PX))
+                if f"toc-{article.anchor}" in front_piece.anchors:
+                    toc_page, x1, y1, x2, y2 = front_piece.anchors[f"toc-{article.anchor}"]
+                    links.append(
+                        merge.Link(toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX, left * PX)
+                    )
+            page, _, top, _, _ = chunk.anchors.get(section.anchor, (0, 0.0, 0.0, 0.0, 0.0))
+            bookmarks.append(merge.Bookmark(section.name, start + page, top * PX, tuple(children)))
+
+        merged_key = hashlib.sha256(("\n".join([tool_versions(), *(p.key for p in all_pieces)])).encode()).hexdigest()
+        hit = cache.get("merged", merged_key)
+        if renderer.progress:
+            renderer.progress("merge", 0, 1)
+        if hit is not None:
+            data = hit[0]
+        else:
+            data = merge.assemble(front_piece.data, [c.data for c in chunks], plan, overlay.data, bookmarks, links, fonts)
+            cache.put("merged", merged_key, data, {"pages": len(plan.layout)})
+        if renderer.progress:
+            renderer.progress("merge", 1, 1)
+        return Result(data, len(plan.layout), tuple(warnings + _warnings(all_pieces)), renderer.rendered, renderer.reused)
+    finally:
+        renderer.close()

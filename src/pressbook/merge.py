@@ -1,0 +1,206 @@
+"""Joining rendered pieces into one PDF with pikepdf: pages in order, blank pages where a section
+must start on a right-hand page, page furniture laid over the pages, one outline, the contents'
+links, and each font embedded once per face."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import pikepdf
+from fontTools.ttLib import TTFont
+
+from . import fonts as fontlib
+
+PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels (1/96 in); PDF speaks points (1/72 in)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """An outline entry: title, page (0-based), height on the page (points from the top), children."""
+
+    title: str
+    page: int
+    top: float
+    children: tuple[Bookmark, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link area on a page (points from the top-left) to a place on another page."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+    target_page: int
+    target_top: float
+    target_left: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the pieces make the edition: `layout[i]` is ("front", page), ("blank", None) or
+    ("chunk", (chunk index, page))."""
+
+    layout: tuple[tuple[str, object], ...]
+
+
+def _face_names(fonts: fontlib.FontSet) -> dict[str, fontlib.Face]:
+    names = {}
+    for face in fonts.faces:
+        with TTFont(face.path, lazy=True) as font:
+            names[str(font["name"].getDebugName(6))] = face
+    return names
+
+
+def _gids(widths: pikepdf.Array) -> set[int]:
+    """Glyph ids listed in a CIDFont /W array (CID = glyph id with an Identity map)."""
+    found: set[int] = set()
+    items = list(widths)
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        following = items[index + 1]
+        if isinstance(following, pikepdf.Array):
+            found.update(range(first, first + len(following)))
+            index += 2
+        else:
+            found.update(range(first, int(following) + 1))
+            index += 3
+    return found
+
+
+def merge_fonts(pdf: pikepdf.Pdf, fonts: fontlib.FontSet) -> None:
+    """Give every font of the same face one shared embedded program holding all glyphs used."""
+    names = _face_names(fonts)
+    identified: dict[tuple[int, int], fontlib.Face | None] = {}
+    groups: dict[fontlib.Face, list[pikepdf.Dictionary]] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font" or obj.get("/Subtype") != "/Type0":
+            continue
+        descendant = obj.DescendantFonts[0]
+        program = descendant.get("/FontDescriptor", {}).get("/FontFile2")
+        if program is None or "/W" not in descendant:
+            continue
+        if program.objgen not in identified:
+            with TTFont(BytesIO(program.read_bytes()), lazy=True) as font:
+                identified[program.objgen] = names.get(str(font["name"].getDebugName(6)))
+        face = identified[program.objgen]
+        if face is not None:
+            groups.setdefault(face, []).append(obj)
+    for face, members in groups.items():
+        glyphs: set[int] = set()
+        for font in members:
+            glyphs |= _gids(font.DescendantFonts[0].W)
+        data = fontlib.subset_by_glyphs(face, glyphs)
+        stream = pikepdf.Stream(pdf, data)
+        stream.Length1 = len(data)
+        shared = members[0].DescendantFonts[0].FontDescriptor
+        shared.FontFile2 = stream
+        base = members[0].BaseFont
+        for font in members:
+            font.BaseFont = base
+            font.DescendantFonts[0].BaseFont = base
+            font.DescendantFonts[0].FontDescriptor = shared
+
+
+def merge_images(pdf: pikepdf.Pdf) -> None:
+    """Point every use of the same picture (e.g. the cover picture and the article's) at one copy."""
+    seen: dict[tuple, pikepdf.Object] = {}
+    holders = [page.obj.get("/Resources") for page in pdf.pages]
+    holders += [obj.get("/Resources") for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form"]
+    for resources in holders:
+        xobjects = resources.get("/XObject") if resources is not None else None
+        if xobjects is None:
+            continue
+        for name in list(xobjects.keys()):
+            image = xobjects[name]
+            if not isinstance(image, pikepdf.Stream) or image.get("/Subtype") != "/Image":
+                continue
+            key = (bytes(image.read_raw_bytes()), repr(sorted((k, repr(v)) for k, v in image.items() if k != "/Length")))
+            if key in seen:
+                xobjects[name] = seen[key]
+            else:
+                seen[key] = image
+
+
+def _outline(pdf: pikepdf.Pdf, bookmarks: Sequence[Bookmark], height: float) -> None:
+    def item(mark: Bookmark) -> pikepdf.OutlineItem:
+        entry = pikepdf.OutlineItem(
+            mark.title, mark.page, pikepdf.PageLocation.XYZ, left=0, top=height - mark.top, zoom=0
+        )
+        entry.children.extend(item(child) for child in mark.children)
+        return entry
+
+    with pdf.open_outline() as outline:
+        outline.root.extend(item(mark) for mark in bookmarks)
+
+
+def _links(pdf: pikepdf.Pdf, links: Sequence[Link], height: float) -> None:
+    for link in links:
+        x1, y1, x2, y2 = link.rect
+        annotation = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Link,
+                Rect=[x1, height - y2, x2, height - y1],
+                Border=[0, 0, 0],
+                Dest=[pdf.pages[link.target_page].obj, pikepdf.Name.XYZ, link.target_left, height - link.target_top, 0],
+            )
+        )
+        page = pdf.pages[link.page]
+        if "/Annots" not in page.obj:
+            page.obj.Annots = pdf.make_indirect(pikepdf.Array())
+        page.obj.Annots.append(annotation)
+
+
+def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page, number: int) -> None:
+    """Draw a furniture page over a page. (pikepdf's add_overlay names the form at random, which
+    would make two builds differ; the name carries the page number because pages of one piece
+    share their resources.)"""
+    form = pdf.copy_foreign(furniture.as_form_xobject())
+    name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/PbFurniture{number}"))
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\nq " + bytes(name.unparse()) + b" Do Q\n"), prepend=False)
+
+
+def assemble(
+    front: bytes,
+    chunks: Sequence[bytes],
+    plan: Plan,
+    furniture: bytes,
+    bookmarks: Sequence[Bookmark],
+    links: Sequence[Link],
+    fonts: fontlib.FontSet,
+) -> bytes:
+    """One PDF from the front matter, the chunks and the furniture, as `plan` lays them out."""
+    pdf = pikepdf.open(BytesIO(front))
+    sources = [pikepdf.open(BytesIO(data)) for data in chunks]
+    furniture_pdf = pikepdf.open(BytesIO(furniture))
+    front_pages = sum(1 for kind, _ in plan.layout if kind == "front")
+    del pdf.pages[front_pages:]
+    box = pdf.pages[0].mediabox
+    width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+    for kind, where in plan.layout[front_pages:]:
+        if kind == "blank":
+            pdf.add_blank_page(page_size=(width, height))
+        else:
+            chunk, page = where  # type: ignore[misc]
+            pdf.pages.append(sources[chunk].pages[page])
+    for number, (kind, _) in enumerate(plan.layout):
+        if kind == "chunk":
+            _lay_over(pdf, pdf.pages[number], furniture_pdf.pages[number], number)
+    _links(pdf, links, height)
+    _outline(pdf, bookmarks, height)
+    merge_fonts(pdf, fonts)
+    merge_images(pdf)
+    out = BytesIO()
+    pdf.save(
+        out,
+        deterministic_id=True,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    for source in (*sources, furniture_pdf, pdf):
+        source.close()
+    return out.getvalue()

@@ -1,0 +1,135 @@
+"""Building in pieces: the joined PDF reads exactly like one render, --jobs 1 gives the same bytes,
+and the cache renders only what an edit can change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pressbook import fonts as fontlib
+from pressbook import layouts, pdf, render
+from pressbook.build import build, load_edition
+from pressbook.config import load_project
+
+from .conftest import REPO
+from .pdfcheck import Pdf
+
+
+@pytest.fixture
+def copy_of_sample(tmp_path) -> Path:
+    root = tmp_path / "newsroom"
+    root.mkdir()
+    for name in ("pressbook.toml", "articles", "issues", "layouts"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, root / name)
+    return root
+
+
+def _single_render(project, issue: str) -> Pdf:
+    """The whole edition as one WeasyPrint document, in this process."""
+    edition = load_edition(project, issue).edition
+    layout = layouts.load_layout(project, None)
+    document = render.edition_document(project, edition, layout, fontlib.load_fonts(project.fonts_dir))
+    result = pdf.render_pdf(document.html, base_url=document.base_url, readable=document.readable)
+    return result
+
+
+@pytest.mark.parametrize("issue", ["2017-01", "2017-02"])
+def test_pieces_read_like_one_render(issue, tmp_path) -> None:
+    project = load_project(REPO)
+    joined = build(project, issue, formats=("pdf",), out_dir=tmp_path, jobs=2)
+    assert joined.rendered > 2  # really built from pieces
+    single_path = tmp_path / "single.pdf"
+    single_path.write_bytes(_single_render(project, issue).data)
+    a, b = Pdf.open(joined.outputs[0].path), Pdf.open(single_path)
+    assert len(a.pages) == len(b.pages)
+    assert a.pages == b.pages  # the text of every page, running heads and numbers included
+    assert a.outline() == b.outline()
+    assert sorted(set(a.links(1))) == sorted(set(b.links(1)))  # contents links, to the same pages
+    assert list(a.reader.page_labels) == list(b.reader.page_labels)
+    assert a.reader.metadata == b.reader.metadata
+    assert a.reader.trailer["/Root"]["/Lang"] == b.reader.trailer["/Root"]["/Lang"] == "vi"
+
+
+def test_jobs_one_gives_the_same_bytes(tmp_path, monkeypatch) -> None:
+    project = load_project(REPO)
+    monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache-a"))
+    one = build(project, "2017-02", formats=("pdf",), out_dir=tmp_path / "a", jobs=1)
+    monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache-b"))
+    two = build(project, "2017-02", formats=("pdf",), out_dir=tmp_path / "b", jobs=2)
+    assert one.rendered == two.rendered > 2
+    assert one.outputs[0].path.read_bytes() == two.outputs[0].path.read_bytes()
+
+
+def test_each_face_is_embedded_once(tmp_path) -> None:
+    result = build(load_project(REPO), "2017-01", formats=("pdf",), out_dir=tmp_path)
+    programs: dict[str, set] = {}
+    with pikepdf.open(result.outputs[0].path) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0":
+                face = str(obj.BaseFont).split("+", 1)[-1]
+                programs.setdefault(face, set()).add(obj.DescendantFonts[0].FontDescriptor.FontFile2.objgen)
+    assert programs and all(len(streams) == 1 for streams in programs.values()), programs
+
+
+def test_cache_renders_only_what_changed(copy_of_sample, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache"))
+    project = load_project(copy_of_sample)
+    out = tmp_path / "out"
+    first = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    sections = len(first.edition.sections)
+    assert first.rendered == sections + 3 and first.reused == 0  # sections, contents twice, furniture
+    before = first.outputs[0].path.read_bytes()
+
+    again = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    assert again.up_to_date and again.rendered == 0
+
+    # A file saved again unchanged: the inputs look different, every piece is still in the cache.
+    article = copy_of_sample / "articles/2017/01/ho-tro-gao-cuu-doi-dip-tet-cho-1-488-ho-dan.md"
+    article.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    touched = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    assert not touched.up_to_date and touched.rendered == 0
+    assert touched.outputs[0].path.read_bytes() == before
+
+    # One word more in one article: only its section is rendered again (and the contents and the
+    # page furniture only if that section's page count changed).
+    article.write_text(article.read_text(encoding="utf-8").replace("bảo đảm đúng đối tượng", "bảo đảm thật đúng đối tượng"), encoding="utf-8")
+    edited = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    assert edited.rendered in (1, 3), edited.rendered
+    assert edited.reused >= sections - 1
+    assert "bảo đảm thật đúng đối tượng" in " ".join(" ".join(Pdf.open(edited.outputs[0].path).pages).split())
+
+
+def test_no_cache_renders_everything(tmp_path) -> None:
+    project = load_project(REPO)
+    build(project, "2017-02", formats=("pdf",), out_dir=tmp_path)
+    fresh = build(project, "2017-02", formats=("pdf",), out_dir=tmp_path, use_cache=False)
+    assert fresh.reused == 0 and fresh.rendered > 0 and not fresh.up_to_date
+
+
+def test_layout_without_section_breaks_is_one_piece(tmp_path) -> None:
+    result = build(load_project(REPO), "2017-02", formats=("pdf",), layout="newspaper", out_dir=tmp_path, use_cache=False)
+    assert result.rendered == 1
+
+
+def test_html_format_is_the_single_document(tmp_path) -> None:
+    project = load_project(REPO)
+    result = build(project, "2017-02", formats=("html",), out_dir=tmp_path)
+    html = result.outputs[0].path
+    files = html.parent / f"{html.stem}_files"
+    assert (files / "style.css").is_file() and (files / "NotoSerif-Regular.ttf").is_file()
+    text = html.read_text(encoding="utf-8")
+    assert "file://" not in text and f'href="{files.name}/style.css"' in text
+    assert "@font-face" in (files / "style.css").read_text(encoding="utf-8")
+    from weasyprint import HTML
+
+    rendered = HTML(filename=str(html)).write_pdf()
+    single = _single_render(project, "2017-02")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(BytesIO(rendered)).pages) == single.pages
