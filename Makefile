@@ -21,3 +21,6 @@ $(STAMP): pyproject.toml scripts/setup
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 100,1000

@@ -17,7 +17,7 @@ from .articles import Article, load_articles, read_article
 from .config import Project
 from .edition import Edition, load_manifest, parse_issue, select
 from .errors import ArticleError, Problem, UsageError
-from .files import write_atomic
+from .files import remove_stale_parts, write_atomic
 
 FORMATS = ("pdf", "epub", "html")
 DEFAULT_FORMATS = ("pdf", "epub")
@@ -138,9 +138,12 @@ def build(
         renderer = chunks.start_renderer(cache, jobs, progress)
     try:
         result = _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock)
-    finally:
+    except BaseException:
         if renderer is not None:
-            renderer.close()
+            renderer.close(interrupted=True)
+        raise
+    if renderer is not None:
+        renderer.close()
     cache.remember(
         f"build-{fingerprint}",
         {
@@ -171,6 +174,7 @@ def _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invali
     edition = selected.edition
     fonts = fontlib.load_fonts(project.fonts_dir)
     folder = out_dir or project.build_dir / edition.id
+    remove_stale_parts(folder)
     stem = output_stem(project, edition.id)
     warnings = list(selected.problems)
     outputs = []

@@ -32,20 +32,25 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _images(article: Article, root: Path) -> list[Problem]:
+def _images(article: Article, rules: images.Policy) -> list[Problem]:
     problems = []
     for src in article.image_paths():
         try:
-            images.locate(src, article.folder, root)
+            rules.locate(src, article.folder)
         except images.ImageRefused as refused:
             remote = images.is_remote(src)
+            reason = str(refused)
+            if remote:
+                hint = "save it into images/ beside the article, or allow its host in [security] allow_hosts"
+            elif reason.startswith(("does not exist", "is outside", "leads outside", "is not a path")):
+                hint = "put the picture in images/ next to the article and give its path relative to the article"
+            else:
+                hint = "replace the file with a real PNG, JPEG, GIF or WebP picture"
             problems.append(
                 Problem(
-                    f"image '{src[:80]}' {refused}", path=article.path,
+                    f"image '{src[:80]}' {reason}", path=article.path,
                     field="image" if src == article.image else None,
-                    severity="warning" if remote else "error",
-                    hint="save it into images/ beside the article and point at that file" if remote
-                    else "put the picture in images/ next to the article and give its path relative to the article",
+                    severity="warning" if remote else "error", hint=hint,
                 )  # fmt: skip
             )
     return problems
@@ -125,7 +130,7 @@ def check_project(project: Project, fix: bool = False) -> Report:
     loaded = load_articles(project.articles_dir, project.config.tz)
     problems = list(loaded.problems) + problems
     for article in loaded.articles:
-        problems += _images(article, project.root)
+        problems += _images(article, images.policy(project))
     if project.articles_dir.is_dir():
         for path in sorted(project.articles_dir.rglob("*")):
             if (

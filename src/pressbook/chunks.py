@@ -84,6 +84,14 @@ def _render(task: Task) -> dict[str, Any]:
     }
 
 
+def _worker_start() -> None:
+    """Pool workers leave Ctrl-C and kill to the parent, which stops them itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _warm() -> None:
     """Import the renderer in a pool worker while the parent is still preparing the HTML."""
     from . import pdf  # noqa: F401
@@ -125,7 +133,7 @@ class Renderer:
             # is imported only inside them.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context(method)
+                max_workers=self.jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start
             )
         return self._pool
 
@@ -136,9 +144,13 @@ class Renderer:
             for _ in range(self.jobs):
                 pool.submit(_warm)
 
-    def close(self) -> None:
+    def close(self, interrupted: bool = False) -> None:
+        """Stop the workers; when interrupted, at once (their unfinished pieces are simply lost)."""
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            if interrupted:
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=not interrupted, cancel_futures=True)
             self._pool = None
 
     def start(self, task: Task, stage: str = "render") -> int:
@@ -241,7 +253,7 @@ def build_pdf(
     *,
     renderer: Renderer,
 ) -> Result:
-    """The edition's PDF, rendered in pieces where the layout allows it (closes `renderer`)."""
+    """The edition's PDF, rendered in pieces where the layout allows it (the caller closes `renderer`)."""
     cache = renderer.cache
     problems = render.glyph_problems(edition.articles, fonts)
     if problems:
@@ -333,5 +345,6 @@ def build_pdf(
         if renderer.progress:
             renderer.progress("merge", 1, 1)
         return Result(data, len(plan.layout), tuple(warnings + _warnings(all_pieces)), renderer.rendered, renderer.reused)
-    finally:
-        renderer.close()
+    except BaseException:
+        renderer.close(interrupted=True)
+        raise

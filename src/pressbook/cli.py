@@ -354,8 +354,16 @@ def new(
     out.print(f"Created a newsroom in {folder}. Next: cd {folder} && pressbook list")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files are removed and nothing is left half-written.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the console script."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except UsageError as exc:  # raised before a command runs (should not happen)

@@ -62,6 +62,12 @@ class ImportSettings(_Frozen):
     chrome: tuple[str, ...] = ()
 
 
+class SecuritySettings(_Frozen):
+    """What pressbook may reach beyond the project folder."""
+
+    allow_hosts: tuple[str, ...] = ()  # web hosts whose pictures may be downloaded
+
+
 class EpubSettings(_Frozen):
     """How e-books are made."""
 
@@ -77,6 +83,7 @@ class Config(_Frozen):
     imports: ImportSettings = Field(default=ImportSettings(), alias="import")
     style: dict[str, str | int | float] = Field(default_factory=dict)
     epub: EpubSettings = EpubSettings()
+    security: SecuritySettings = SecuritySettings()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -85,7 +85,7 @@ class _Pictures:
     def resolver(self, article: Article):
         def resolve(src: str) -> str | None:
             try:
-                path = images.locate(src, article.folder, self.project.root)
+                path = images.policy(self.project).locate(src, article.folder)
             except images.ImageRefused as refused:
                 self.warnings.append(
                     Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
@@ -119,6 +119,8 @@ def to_xhtml(fragment: str) -> Markup:
         for element in part.iter():
             if isinstance(element.tag, str):
                 element.tag = element.tag.lower()
+                if element.tag == "img" and element.get("alt") is None:
+                    element.set("alt", "")
         out.append(etree.tostring(part, method="xml", encoding="unicode"))
     text = "".join(str(o) for o in out)
     # markdown.py marks EPUB semantics as data-epub-type, which survives the HTML parser.
@@ -187,14 +189,14 @@ def build_ebook(
     cover_picture = edition.cover_image
     if cover_picture is not None:
         try:
-            cover_picture = images.locate(cover_picture.name, cover_picture.parent, project.root)
+            cover_picture = images.policy(project).locate(cover_picture.name, cover_picture.parent)
         except images.ImageRefused:
             cover_picture = None
     if cover_picture is None:
         first = next((a for a in edition.articles if a.image), None)
         if first is not None:
             try:
-                cover_picture = images.locate(first.image or "", first.folder, project.root)
+                cover_picture = images.policy(project).locate(first.image or "", first.folder)
             except images.ImageRefused:
                 cover_picture = None
     line = " · ".join(

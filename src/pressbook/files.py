@@ -21,3 +21,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Delete temporary files a killed build left behind in `folder` (they never replaced anything)."""
+    removed = []
+    if folder.is_dir():
+        for path in folder.glob(".*.part"):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import urllib.request
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+if TYPE_CHECKING:
+    from .config import Project
+
 SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}  # what Pillow must find inside, whatever the name says
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 40-megapixel picture is already more than any page needs
 
 
 class ImageRefused(ValueError):
@@ -17,25 +27,114 @@ def is_remote(src: str) -> bool:
     return urlsplit(src).scheme.lower() in ("http", "https", "ftp") or src.startswith("//")
 
 
+@lru_cache(maxsize=1024)
+def _verified(path: str, size: int, mtime_ns: int) -> str | None:
+    """Why the file is not a usable picture, or None (remembered while it does not change)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    if size > MAX_IMAGE_BYTES:
+        return f"is {size / 1024 / 1024:.0f} MB; pictures are limited to {MAX_IMAGE_BYTES // 1024 // 1024} MB"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format not in FORMATS:
+                    return f"is a {image.format} file, not a PNG, JPEG, GIF or WebP picture"
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    return f"is {width}×{height} pixels, more than pressbook will decode"
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "is a decompression bomb (far more pixels than its size suggests)"
+    except UnidentifiedImageError:
+        return "is not a picture (its content is not PNG, JPEG, GIF or WebP)"
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"is a damaged picture ({exc})"
+    return None
+
+
+def verify(path: Path) -> None:
+    """Refuse files that are not real, sane pictures: checked by content, not by name."""
+    stat = path.stat()
+    reason = _verified(str(path), stat.st_size, stat.st_mtime_ns)
+    if reason:
+        raise ImageRefused(reason)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Which pictures a project may use: files inside it, and web pictures only from the hosts
+    its config allows (downloaded once into `downloads`, never fetched by the renderer)."""
+
+    root: Path
+    allow_hosts: tuple[str, ...] = ()
+    downloads: Path | None = None
+
+    def locate(self, src: str, folder: Path) -> Path:
+        """The checked file an image reference names, relative to the article's `folder`."""
+        if is_remote(src):
+            return self._download(src)
+        parts = urlsplit(src)
+        if parts.scheme or src.startswith("/") or parts.netloc:
+            raise ImageRefused("is not a path relative to the article")
+        relative = Path(unquote(parts.path))
+        if ".." in relative.parts:
+            raise ImageRefused("is outside the article's folder")
+        resolved = (folder / relative).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise ImageRefused("leads outside the project (through a link)")
+        if not resolved.is_file():
+            raise ImageRefused("does not exist")
+        if resolved.suffix.lower() not in SUFFIXES:
+            raise ImageRefused(f"is not a picture pressbook can use ({', '.join(sorted(SUFFIXES))})")
+        verify(resolved)
+        return resolved
+
+    def _download(self, url: str) -> Path:
+        parts = urlsplit(url if "://" in url else "https:" + url)
+        if parts.scheme not in ("http", "https") or parts.hostname not in self.allow_hosts or self.downloads is None:
+            raise ImageRefused("is on the web and will be left out of editions")
+        import hashlib
+        import urllib.request
+
+        target = self.downloads / (hashlib.sha256(url.encode()).hexdigest() + Path(parts.path).suffix.lower()[:6])
+        if not target.is_file():
+            opener = urllib.request.build_opener(_NoRedirect)
+            try:
+                with opener.open(urllib.request.Request(url, headers={"User-Agent": "pressbook"}), timeout=10) as response:
+                    data = response.read(MAX_IMAGE_BYTES + 1)
+            except OSError as exc:
+                raise ImageRefused(f"could not be downloaded: {exc}") from None
+            if len(data) > MAX_IMAGE_BYTES:
+                raise ImageRefused(f"is larger than {MAX_IMAGE_BYTES // 1024 // 1024} MB")
+            from .files import write_atomic
+
+            write_atomic(target, data)
+        verify(target)
+        return target
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead to a host the project did not allow: refuse it."""
+
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def policy(project: "Project") -> Policy:
+    """The picture policy of a project (its `[security] allow_hosts`)."""
+    import os
+
+    cache = os.environ.get("PRESSBOOK_CACHE")
+    downloads = (Path(cache) if cache else project.root / ".cache" / "pressbook") / "downloads"
+    return Policy(project.root, project.config.security.allow_hosts, downloads)
+
+
 def locate(src: str, folder: Path, root: Path) -> Path:
-    """The file an image reference names, relative to the article's `folder`, inside `root`."""
-    if is_remote(src):
-        raise ImageRefused("is on the web and will be left out of editions")
-    parts = urlsplit(src)
-    if parts.scheme or src.startswith("/") or parts.netloc:
-        raise ImageRefused("is not a path relative to the article")
-    relative = Path(unquote(parts.path))
-    if ".." in relative.parts:
-        raise ImageRefused("is outside the article's folder")
-    path = folder / relative
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise ImageRefused("leads outside the project (through a link)")
-    if not resolved.is_file():
-        raise ImageRefused("does not exist")
-    if resolved.suffix.lower() not in SUFFIXES:
-        raise ImageRefused(f"is not a picture pressbook can use ({', '.join(sorted(SUFFIXES))})")
-    return resolved
+    """The checked file an image reference names (files inside `root` only, nothing from the web)."""
+    return Policy(root).locate(src, folder)
 
 
 MAX_SCREEN_SIDE = 1400

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from urllib.parse import urlsplit
 from typing import Any, Literal
 
 import nh3
@@ -34,18 +35,33 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"}, "*": {"lang"},
 }  # fmt: skip
 URL_SCHEMES = {"http", "https", "mailto"}
+_NO_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")  # a picture whose source was refused
 
 
-def sanitise(html: str) -> str:
-    """Raw HTML reduced to the allow-list: safe tags, safe attributes, web links only."""
-    return nh3.clean(
+def sanitise(html: str, image: Callable[[str], "str | None"] | None = None) -> str:
+    """Raw HTML reduced to the allow-list: safe tags, safe attributes, web links only.
+
+    `image` maps every <img src> to the URL to use (or None to drop it), so pictures in raw HTML
+    pass the same checks as Markdown pictures."""
+
+    def attribute(element: str, name: str, value: str) -> str | None:
+        if element == "img" and name == "src":
+            return image(value) if image else None
+        if element == "a" and name == "href":
+            # Web and mail links only: a path would point into the reader's own disk.
+            return value if value.startswith("#") or urlsplit(value).scheme in URL_SCHEMES else None
+        return value
+
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
+        attribute_filter=attribute,
     )
+    return _NO_SOURCE.sub("", cleaned)
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +152,14 @@ def _text(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) ->
 
 
 def _raw(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:
-    return sanitise(tokens_[idx].content)
+    result: Rendered = env["result"]
+
+    def image(src: str) -> str | None:
+        resolved = env["resolve"](src)
+        (result.images if resolved else result.refused).append(src)
+        return resolved
+
+    return sanitise(tokens_[idx].content, image)
 
 
 def _note_ref(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:

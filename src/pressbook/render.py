@@ -65,9 +65,11 @@ def release_moment(day: date, project: Project) -> datetime:
 
 
 def _resolver(article: Article, project: Project, warnings: list[Problem]):
+    rules = images.policy(project)
+
     def resolve(src: str) -> str | None:
         try:
-            return images.locate(src, article.folder, project.root).as_uri()
+            return rules.locate(src, article.folder).as_uri()
         except images.ImageRefused as refused:
             warnings.append(
                 Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
@@ -226,7 +228,7 @@ def edition_document(
     cover = None
     if edition.cover_image is not None:
         try:
-            cover = images.locate(edition.cover_image.name, edition.cover_image.parent, project.root).as_uri()
+            cover = images.policy(project).locate(edition.cover_image.name, edition.cover_image.parent).as_uri()
         except images.ImageRefused as refused:
             warnings.append(Problem(f"cover image {refused}; left out", path=edition.cover_image, severity="warning"))
     moment = release_moment(edition.date, project)
