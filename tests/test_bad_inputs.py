@@ -209,3 +209,143 @@ def test_bad_issue_is_a_usage_error(newsroom, monkeypatch) -> None:
     result = runner.invoke(app, ["list", "--issue", "2017-13"])
     assert result.exit_code == 2
     assert "--issue '2017-13' is not a real date" in result.stderr
+
+
+# --- build: each case is (arguments, exit code, expected text in the one error line) ------------
+
+
+def _unknown_layout(room) -> tuple[list[str], int, str]:
+    room.article("2017/01/a.md")
+    return ["build", "--issue", "2017-01", "--layout", "tabloid"], 2, "unknown layout 'tabloid' (available: article, bulletin, newspaper)"
+
+
+def _template_error(room):
+    room.article("2017/01/a.md")
+    path = room.root / "layouts/bulletin/edition.html"
+    path.parent.mkdir(parents=True)
+    path.write_text('{% extends "!default/bulletin/edition.html" %}\n{% block cover %}{% if %}{% endblock %}\n', encoding="utf-8")
+    return ["build", "--issue", "2017-01"], 1, "layouts/bulletin/edition.html:2: template error"
+
+
+def _missing_font(room):
+    room.article("2017/01/a.md")
+    (room.root / "fonts").mkdir()
+    (room.root / "fonts/fonts.toml").write_text(
+        '[[face]]\nfamily = "Thiếu"\nrole = "body"\nfile = "Thieu-Regular.ttf"\n', encoding="utf-8"
+    )
+    return ["build", "--issue", "2017-01"], 1, "fonts/fonts.toml: field 'file': face 1: font file 'Thieu-Regular.ttf' is missing"
+
+
+def _unwritable_output(room):
+    room.article("2017/01/a.md")
+    (room.root / "khong-phai-thu-muc").write_text("x", encoding="utf-8")
+    return ["build", "--issue", "2017-01", "--format", "epub", "--out", "khong-phai-thu-muc/ra"], 1, "cannot be written"
+
+
+def _no_articles(room):
+    room.article("2017/01/a.md")
+    return ["build", "--issue", "2030-01"], 1, "issue '2030-01' selects no articles"
+
+
+def _manifest_missing_article(room):
+    room.article("2017/01/a.md")
+    (room.root / "issues").mkdir()
+    (room.root / "issues/2017-01.toml").write_text('articles = ["a", "khong-co"]\n', encoding="utf-8")
+    return ["build", "--issue", "2017-01"], 1, "issues/2017-01.toml:1: field 'articles': names article 'khong-co'"
+
+
+def _bad_format(room):
+    room.article("2017/01/a.md")
+    return ["build", "--issue", "2017-01", "--format", "docx"], 2, "unknown format 'docx'"
+
+
+def _bad_variant(room):
+    room.article("2017/01/a.md")
+    return ["build", "--issue", "2017-01", "--pdf-variant", "pdf/z-9"], 2, "unknown PDF variant 'pdf/z-9'"
+
+
+def _broken_config(room):
+    room.article("2017/01/a.md")
+    (room.root / "pressbook.toml").write_text('[publication]\nname = "X\npublisher = "Y"\n', encoding="utf-8")
+    return ["build", "--issue", "2017-01"], 1, "pressbook.toml:2: not valid TOML"
+
+
+def _missing_glyph(room):
+    room.article("2017/01/a.md", body="Một ký tự lạ: \U0001F600.")
+    return ["build", "--issue", "2017-01"], 1, "articles/2017/01/a.md: character '\U0001F600' (U+1F600) is not in the body font"
+
+
+def _broken_article_stops_build(room):
+    room.article("2017/01/a.md")
+    room.write("2017/01/b.md", "---\ntitle: B\ndate: 2017-02-30\n---\nx\n")
+    return ["build", "--issue", "2017-01"], 1, "articles/2017/01/b.md:3: field 'date': '2017-02-30' is not a real date"
+
+
+BUILD_CASES = [
+    _unknown_layout, _template_error, _missing_font, _unwritable_output, _no_articles, _manifest_missing_article,
+    _bad_format, _bad_variant, _broken_config, _missing_glyph, _broken_article_stops_build,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=lambda c: c.__name__.strip("_"))
+def test_build_reports_one_clear_line(newsroom, monkeypatch, case) -> None:
+    arguments, code, expected = case(newsroom)
+    monkeypatch.chdir(newsroom.root)
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == code, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors and expected in errors[0], result.stderr
+    assert "Traceback" not in result.output
+    assert not list((newsroom.root / "build").rglob("*.pdf")) if (newsroom.root / "build").exists() else True
+
+
+def test_full_disk_keeps_the_old_output(newsroom, monkeypatch) -> None:
+    import errno
+
+    from pressbook import files
+
+    newsroom.article("2017/01/a.md")
+    monkeypatch.chdir(newsroom.root)
+    assert runner.invoke(app, ["build", "--issue", "2017-01", "--format", "epub"]).exit_code == 0
+    target = newsroom.root / "build/2017-01/bao-thu-nghiem-2017-01.epub"
+    before = target.read_bytes()
+    newsroom.article("2017/01/b.md", title="Bài mới")
+
+    def full(fh, data):
+        fh.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "_write_all", full)
+    result = runner.invoke(app, ["build", "--issue", "2017-01", "--format", "epub"])
+    assert result.exit_code == 1
+    assert "build/2017-01/bao-thu-nghiem-2017-01.epub: cannot be written: No space left on device (free some space on the disk)" in result.stderr
+    assert target.read_bytes() == before
+    assert not list(target.parent.glob(".*.part"))
+
+
+def test_skip_invalid_builds_the_rest(newsroom, monkeypatch) -> None:
+    newsroom.article("2017/01/a.md", title="Bài tốt")
+    newsroom.write("2017/01/b.md", "---\ntitle: B\n---\nx\n")
+    monkeypatch.chdir(newsroom.root)
+    result = runner.invoke(app, ["build", "--issue", "2017-01", "--format", "epub", "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert "articles/2017/01/b.md:1: field 'date': is missing" in result.stderr
+    assert "1 articles" in result.stdout
+
+
+def test_verbose_shows_a_traceback_only_for_a_bug(newsroom, monkeypatch) -> None:
+    from pressbook import build as build_module
+
+    newsroom.article("2017/01/a.md")
+    monkeypatch.chdir(newsroom.root)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("pressbook.cli.build_edition", broken)
+    quiet = runner.invoke(app, ["build", "--issue", "2017-01"])
+    assert quiet.exit_code == 3 and "internal error: RuntimeError: boom" in quiet.stderr
+    assert "Traceback" not in quiet.output
+    loud = runner.invoke(app, ["build", "--issue", "2017-01", "--verbose"])
+    assert loud.exit_code == 3 and "Traceback" in loud.output
+    assert build_module  # the real module is untouched

@@ -20,6 +20,10 @@ from .errors import ArticleError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
 
 FORMATS = ("pdf", "epub", "html")
+# WeasyPrint's PDF variants that pressbook passes through (archival, accessible, print).
+PDF_VARIANTS = (
+    "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-4",
+)  # fmt: skip
 DEFAULT_FORMATS = ("pdf", "epub")
 
 
@@ -115,8 +119,13 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     progress: chunks.Progress | None = None,
+    pdf_variant: str | None = None,
 ) -> Built:
     """Build one edition in the given formats; nothing is written if any article is broken."""
+    if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
+        raise UsageError(
+            f"unknown PDF variant '{pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
+        )
     clock = _Clock()
     if progress:
         progress("load", 0, 1)
@@ -127,6 +136,7 @@ def build(
          Path(__file__).parent],
         {"issue": issue, "formats": sorted(formats), "layout": chosen.name, "out": out_dir, "sections": sorted(sections),
          "tags": sorted(tags), "skip_invalid": skip_invalid, "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+         "variant": pdf_variant,
          "tools": tool_versions()},
     )  # fmt: skip
     done = _up_to_date(cache, fingerprint)
@@ -137,7 +147,9 @@ def build(
     if "pdf" in formats:
         renderer = chunks.start_renderer(cache, jobs, progress)
     try:
-        result = _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock)
+        result = _build(
+            project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant
+        )
     except BaseException:
         if renderer is not None:
             renderer.close(interrupted=True)
@@ -169,7 +181,9 @@ def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Prob
     return tuple(outputs), warnings
 
 
-def _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock) -> Built:
+def _build(
+    project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant
+) -> Built:
     selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
     edition = selected.edition
     fonts = fontlib.load_fonts(project.fonts_dir)
@@ -189,7 +203,7 @@ def _build(project, issue, formats, chosen, out_dir, sections, tags, skip_invali
         outputs.append(Output(target, "html", bundle.export(document, target)))
         clock.lap("html")
     if "pdf" in formats:
-        result = chunks.build_pdf(project, edition, chosen, fonts, renderer=renderer)
+        result = chunks.build_pdf(project, edition, chosen, fonts, renderer=renderer, variant=pdf_variant)
         warnings += [w for w in result.warnings if w not in warnings]
         target = folder / f"{stem}.pdf"
         write_atomic(target, result.data)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .errors import OutputError
 from .files import write_atomic
 
 _FILE_URL = re.compile(r"""file://[^"')\s<>]+""")
@@ -95,13 +96,19 @@ class Cache:
         if self.root is None:
             return
         data_path, meta_path = self._paths(kind, key)
-        write_atomic(data_path, data)
-        write_atomic(meta_path, json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}).encode())
+        try:
+            write_atomic(data_path, data)
+            write_atomic(meta_path, json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}).encode())
+        except OutputError:
+            pass  # a cache that cannot be written only makes the next build slower
 
     def remember(self, name: str, value: dict[str, Any]) -> None:
         """Record a small fact (e.g. which key produced an output file)."""
         if self.root is not None:
-            write_atomic(self.root / "outputs" / f"{name}.json", json.dumps(value, sort_keys=True).encode())
+            try:
+                write_atomic(self.root / "outputs" / f"{name}.json", json.dumps(value, sort_keys=True).encode())
+            except OutputError:
+                pass
 
     def recall(self, name: str) -> dict[str, Any] | None:
         """A fact recorded with `remember`."""

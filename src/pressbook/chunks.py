@@ -39,10 +39,12 @@ class Task:
     readable: tuple[Path, ...]
     furniture: bool = True
     bookmarks: bool = True
+    variant: str | None = None  # a WeasyPrint PDF variant such as "pdf/a-3b"
 
     @property
     def key(self) -> str:
-        return html_key(self.kind, self.html, {"furniture": self.furniture, "bookmarks": self.bookmarks})
+        options = {"furniture": self.furniture, "bookmarks": self.bookmarks, "variant": self.variant}
+        return html_key(self.kind, self.html, options)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def _render(task: Task) -> dict[str, Any]:
         identifier=task.key[:32].encode(),
         furniture=task.furniture,
         bookmarks=task.bookmarks,
+        variant=task.variant,
     )
     return {
         "pages": result.pages,
@@ -252,6 +255,7 @@ def build_pdf(
     fonts: fontlib.FontSet,
     *,
     renderer: Renderer,
+    variant: str | None = None,
 ) -> Result:
     """The edition's PDF, rendered in pieces where the layout allows it (the caller closes `renderer`)."""
     cache = renderer.cache
@@ -261,10 +265,11 @@ def build_pdf(
     warnings: list[Problem] = []
 
     def task(kind: str, document: render.Document, furniture: bool = True, bookmarks: bool = True) -> Task:
-        return Task(kind, document.html, document.base_url, document.readable, furniture, bookmarks)
+        return Task(kind, document.html, document.base_url, document.readable, furniture, bookmarks, variant)
 
     try:
-        if not chunkable(layout, edition):
+        # An archival or tagged variant is made by WeasyPrint from the whole document at once.
+        if variant or not chunkable(layout, edition):
             views = tuple(render.section_view(project, s, layout, warnings) for s in edition.sections)
             document = render.edition_document(project, edition, layout, fonts, views=views)
             piece = renderer.run([task("full", document)])[0]

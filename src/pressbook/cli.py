@@ -247,6 +247,10 @@ def build(
         int | None, typer.Option("--jobs", "-j", min=1, help="Processes rendering at once (default: all CPUs).")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Render everything again, ignoring .cache/.")] = False,
+    pdf_variant: Annotated[
+        str | None,
+        typer.Option("--pdf-variant", help="pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ..."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
@@ -260,7 +264,7 @@ def build(
     with _Bars(err.is_terminal and not quiet) as bars:
         result = build_edition(
             proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
-            skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars,
+            skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars, pdf_variant=pdf_variant,
         )  # fmt: skip
     _report(result, quiet, verbose)
 

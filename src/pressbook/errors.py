@@ -93,6 +93,10 @@ class ImportSourceError(PressbookError):
     """A source given to `pressbook import` cannot be turned into an article."""
 
 
+class OutputError(PressbookError):
+    """An output cannot be written (folder not writable, disk full, ...)."""
+
+
 class EditionError(PressbookError):
     """An edition cannot be selected or assembled."""
 

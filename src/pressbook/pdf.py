@@ -17,7 +17,6 @@ from urllib.request import url2pathname
 from weasyprint import CSS, HTML, LOGGER, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
-VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
 
 
 class ProjectFetcher(URLFetcher):

@@ -1,0 +1,110 @@
+"""Arbitrary input raises only pressbook's own errors, and a killed build loses nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pressbook.articles import read_markdown
+from pressbook.charsets import UndecodableError, decode
+from pressbook.config import load_project
+from pressbook.errors import PressbookError
+from pressbook.importers import ImportOptions, scraped, webpage
+
+from .conftest import REPO
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+VIETNAMESE = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐ0123456789 -:,./()\n\u0301\u0323\u00a0")))
+
+
+@SETTINGS
+@given(st.binary(max_size=4000))
+def test_decode_raises_only_its_own_error(data: bytes) -> None:
+    try:
+        decoded = decode(data)
+    except UndecodableError:
+        return
+    assert isinstance(decoded.text, str)
+
+
+@SETTINGS
+@given(st.one_of(st.text(max_size=3000), VIETNAMESE))
+def test_scraped_pages_raise_only_pressbook_errors(newsroom, text: str) -> None:
+    try:
+        scraped.parse(text, path=Path("trang.txt"), project=newsroom.project, options=ImportOptions())
+    except PressbookError:
+        pass
+
+
+@SETTINGS
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000).map(lambda t: ("---\n" + t).encode("utf-8", "surrogatepass"))))
+def test_article_reader_raises_only_pressbook_errors(tmp_path_factory, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "bai.md"
+    path.write_bytes(data)
+    try:
+        article = read_markdown(path, TZ)
+    except PressbookError:
+        return
+    assert article.title
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=2000).map(lambda t: f"<html><head><title>{t[:50]}</title></head><body><p>{t}</p></body></html>"))
+def test_webpage_extraction_raises_only_pressbook_errors(newsroom, html: str) -> None:
+    try:
+        webpage.extract(html, path=Path("trang.html"), project=newsroom.project)
+    except PressbookError:
+        pass
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill", "term"])
+def test_killed_build_leaves_the_old_outputs(tmp_path, how) -> None:
+    room = tmp_path / "newsroom"
+    room.mkdir()
+    for name in ("pressbook.toml", "articles", "issues"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, room / name)
+    command = [sys.executable, "-m", "pressbook", "build", "--issue", "2017-01", "--quiet"]
+    env = {**os.environ, "PRESSBOOK_CACHE": str(tmp_path / "cache-1")}
+    subprocess.run(command, cwd=room, env=env, check=True)
+    outputs = sorted((room / "build/2017-01").glob("*.*"))
+    before = {p: p.read_bytes() for p in outputs}
+    assert {p.suffix for p in outputs} == {".pdf", ".epub"}
+
+    # Change an article and start again with an empty cache, then stop it in the middle.
+    article = room / "articles/2017/01/ho-tro-gao-cuu-doi-dip-tet-cho-1-488-ho-dan.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nMột đoạn mới.\n", encoding="utf-8")
+    env["PRESSBOOK_CACHE"] = str(tmp_path / "cache-2")
+    process = subprocess.Popen(command, cwd=room, env=env, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not list((tmp_path / "cache-2").rglob("*.bin")):
+        time.sleep(0.05)  # until the first section has been rendered: the build is mid-render
+    if how == signal.SIGKILL:
+        os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    code = process.returncode
+    assert code != 0
+    if how == signal.SIGTERM:
+        assert code == 130, stderr.decode()
+        assert b"Traceback" not in stderr
+    for path, data in before.items():
+        assert path.read_bytes() == data  # the previous PDF and EPUB are intact
+    assert not list((room / "build").rglob("*.part"))
+    # The next build finishes the job.
+    subprocess.run(command, cwd=room, env=env, check=True)
+    assert (room / "build/2017-01/bao-son-nguyen-2017-01.pdf").read_bytes() != before[room / "build/2017-01/bao-son-nguyen-2017-01.pdf"]
+    assert load_project(room).root == room.resolve()

@@ -1,0 +1,234 @@
+"""Hostile input stays in its box: no network, no file outside the project, no attachment, no
+script; pictures checked by content; archival and accessible PDF variants."""
+
+from __future__ import annotations
+
+import io
+import socket
+import struct
+import threading
+import zipfile
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pressbook.build import build
+from pressbook.check import check_project
+
+MARKER = b"PRESSBOOK-SECRET-MARKER-7731"
+
+
+class Listener:
+    """A local TCP port that counts every connection made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def _hostile_body(url: str) -> str:
+    return f"""Đoạn mở đầu bình thường.
+
+<script>alert("xss")</script>
+<img src="x.png" onerror="alert(1)">
+<iframe src="{url}/frame"></iframe>
+<object data="{url}/object"></object>
+<embed src="{url}/embed">
+<form action="{url}/form"><input name="q"></form>
+<link rel="stylesheet" href="{url}/sheet.css">
+<link rel="attachment" href="../../../../secret.txt">
+<meta http-equiv="refresh" content="0; url={url}/meta">
+<base href="{url}/">
+<style>@import url({url}/import.css); body {{ background: url({url}/background.png) }}</style>
+<p style="background: url({url}/inline.png)">Đoạn có kiểu nội dòng.</p>
+<svg><image href="{url}/svg.png"/></svg>
+<p><a rel="attachment" href="../../../../secret.txt">tệp đính kèm</a> và <img src="../../../../secret.txt"></p>
+<video src="{url}/video.mp4"></video><audio src="{url}/audio.mp3"></audio>
+
+![Ảnh trên mạng]({url}/markdown.png)
+
+![Ảnh ngoài dự án](../../../../secret.txt)
+
+![Tệp hệ thống](/etc/passwd)
+
+![Giao thức tệp](file:///etc/passwd)
+
+![Liên kết tượng trưng](images/leak.png)
+
+Đoạn kết thúc bình thường.
+"""
+
+
+def _streams(pdf_path: Path) -> bytes:
+    found = b""
+    with pikepdf.open(pdf_path) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    found += obj.read_bytes()
+                except pikepdf.PdfError:
+                    found += obj.read_raw_bytes()
+    return found + pdf_path.read_bytes()
+
+
+def test_hostile_articles_reach_nothing(newsroom, tmp_path, listener) -> None:
+    outside = newsroom.root.parent / "secret.txt"
+    outside.write_bytes(MARKER + b"\n")
+    url = f"http://127.0.0.1:{listener.port}"
+    images = newsroom.root / "articles/2017/01/images"
+    images.mkdir(parents=True)
+    (images / "leak.png").symlink_to(outside)
+    newsroom.article("2017/01/doc-hai.md", title="Bài độc hại", body=_hostile_body(url),
+                     image=f'"{url}/front.png"', image_caption="Ảnh đầu bài")  # fmt: skip
+    newsroom.article("2017/01/binh-thuong.md", title="Bài bình thường", section="Kinh tế", date="2017-01-05")
+    result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "out")
+    pdf_path, epub_path = (o.path for o in result.outputs)
+
+    assert listener.connections == 0
+    assert MARKER not in _streams(pdf_path)
+    with pikepdf.open(pdf_path) as document:
+        assert "/EmbeddedFiles" not in document.Root.get("/Names", {})
+        assert "/AF" not in document.Root
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                assert annotation.get("/Subtype") != "/FileAttachment"
+                uri = str(annotation.get("/A", {}).get("/URI", ""))
+                assert not uri.startswith("file:") and "secret" not in uri
+    with zipfile.ZipFile(epub_path) as book:
+        for name in book.namelist():
+            data = book.read(name)
+            assert MARKER not in data, name
+            if name.endswith(".xhtml"):
+                text = data.decode("utf-8").lower()
+                for bad in ("<script", "onerror", "<iframe", "<object", "<embed", "<form", "<link rel=\"attachment",
+                            "<meta http-equiv", "<base", "<video", "<audio", "127.0.0.1", "secret.txt"):  # fmt: skip
+                    assert bad not in text, (name, bad)
+    warnings = [w.format(newsroom.root) for w in result.warnings]
+    # Each refused picture is named with its article.
+    assert any("doc-hai.md" in w and "/markdown.png" in w and "on the web" in w for w in warnings), warnings
+    assert any("doc-hai.md" in w and "secret.txt" in w for w in warnings), warnings
+    assert any("doc-hai.md" in w and "images/leak.png" in w and "outside the project" in w for w in warnings), warnings
+    # The harmless text around it survived, in the PDF and in the e-book.
+    from .pdfcheck import Pdf
+
+    text = " ".join(" ".join(Pdf.open(pdf_path).pages).split())
+    assert "Đoạn mở đầu bình thường." in text and "Đoạn kết thúc bình thường." in text
+    assert "Đoạn có kiểu nội dòng." in text and "alert" not in text
+
+
+def _png(width: int, height: int, payload: bytes = b"") -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(payload or b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"this is text, not a picture", "is not a picture"),
+        (_png(60_000, 60_000), "decompression bomb"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "is not a picture"),
+        (_png(20, 20)[:-20] + b"\xde\xad\xbe\xef" + _png(20, 20)[-16:], "damaged picture"),
+    ],
+    ids=["text-named-png", "decompression-bomb", "garbage-after-signature", "bad-checksum"],
+)
+def test_broken_pictures_are_refused_by_content(newsroom, content, reason) -> None:
+    images = newsroom.root / "articles/2017/01/images"
+    images.mkdir(parents=True)
+    (images / "anh.png").write_bytes(content)
+    newsroom.article("2017/01/a.md", body="![Chú thích](images/anh.png)")
+    report = check_project(newsroom.project)
+    errors = [p.format(newsroom.root) for p in report.errors]
+    assert len(errors) == 1 and "image 'images/anh.png'" in errors[0] and reason in errors[0], errors
+    result = build(newsroom.project, "2017-01", formats=("pdf",), out_dir=newsroom.root / "out")
+    assert any("images/anh.png" in w.message for w in result.warnings)
+
+
+def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> None:
+    import http.server
+
+    picture = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "teal").save(picture, format="PNG")
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(picture.getvalue())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        from .conftest import CONFIG
+
+        room = make_newsroom(CONFIG + '\n[security]\nallow_hosts = ["127.0.0.1"]\n')
+        room.article("2017/01/a.md", body=f"![Ảnh từ máy chủ được phép](http://127.0.0.1:{server.server_port}/anh.png)")
+        first = build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "a")
+        assert [w.format() for w in first.warnings] == []
+        assert hits == ["/anh.png"]  # fetched once by pressbook, never by the renderer
+        with zipfile.ZipFile(first.outputs[1].path) as book:
+            assert any(n.startswith("OEBPS/images/") and n.endswith(".png") and "cover" not in n for n in book.namelist())
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
+def test_pdf_variants_declare_themselves(sample_project, tmp_path, variant) -> None:
+    result = build(sample_project, "2017-02", formats=("pdf",), out_dir=tmp_path, pdf_variant=variant)
+    with pikepdf.open(result.outputs[0].path) as document:
+        meta = document.open_metadata()
+        xmp = str(meta)
+        for font in (o for o in document.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"):
+            assert any(k in font for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        if variant == "pdf/a-3b":
+            assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B", xmp
+            assert len(document.Root.OutputIntents) >= 1
+        else:
+            assert meta.get("pdfuaid:part") == "1", xmp
+            assert "/StructTreeRoot" in document.Root
+            assert document.Root.MarkInfo.Marked
+            assert document.Root.ViewerPreferences.DisplayDocTitle
+            assert str(document.Root.Lang) == "vi"
+            assert str(document.docinfo["/Title"]).startswith("Báo Sơn Nguyên")
