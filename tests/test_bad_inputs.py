@@ -216,7 +216,7 @@ def test_bad_issue_is_a_usage_error(newsroom, monkeypatch) -> None:
 
 def _unknown_layout(room) -> tuple[list[str], int, str]:
     room.article("2017/01/a.md")
-    return ["build", "--issue", "2017-01", "--layout", "tabloid"], 2, "unknown layout 'tabloid' (available: article, bulletin, newspaper)"
+    return ["build", "--issue", "2017-01", "--layout", "tabloid"], 2, "unknown layout 'tabloid' (available: article, bulletin, large-print, newspaper)"
 
 
 def _template_error(room):

@@ -92,9 +92,12 @@ def output_stem(project: Project, edition_id: str) -> str:
 
 
 def _pdf_warnings(result) -> list[Problem]:
-    # Refused resources were already reported, with the article, by the renderer's resolver.
+    found = [
+        Problem(f"the renderer was refused '{url[:100]}' (outside the project)", severity="warning")
+        for url in dict.fromkeys(result.refused)
+    ]
     messages = [m for m in result.warnings if not any(url[:60] in m for url in result.refused)]
-    return [Problem(f"renderer: {m}", severity="warning") for m in messages]
+    return found + [Problem(f"renderer: {m}", severity="warning") for m in messages]
 
 
 def _write_pdf(document: render.Document, target: Path) -> tuple[Output, list[Problem]]:
@@ -120,8 +123,18 @@ def build(
     use_cache: bool = True,
     progress: chunks.Progress | None = None,
     pdf_variant: str | None = None,
+    impose: str | None = None,
+    signature: int | None = None,
+    marks: str | None = None,
+    bleed: str | None = None,
+    grayscale: bool = False,
 ) -> Built:
-    """Build one edition in the given formats; nothing is written if any article is broken."""
+    """Build one edition in the given formats; nothing is written if any article is broken.
+
+    `impose` ("booklet" or "2up") also writes the PDF imposed on sheets for printing; `marks`,
+    `bleed` and `grayscale` prepare it for a print shop or a black-and-white printer."""
+    if impose is not None and impose not in ("booklet", "2up"):
+        raise UsageError(f"unknown imposition '{impose}'", field="impose", hint="choose booklet or 2up")
     if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
         raise UsageError(
             f"unknown PDF variant '{pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
@@ -129,14 +142,14 @@ def build(
     clock = _Clock()
     if progress:
         progress("load", 0, 1)
-    chosen = layouts.load_layout(project, layout)
+    chosen = layouts.for_printing(layouts.load_layout(project, layout), marks, bleed, grayscale)
     cache = project_cache(project.root, use_cache)
     fingerprint = tree_fingerprint(
         [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir,
          Path(__file__).parent],
         {"issue": issue, "formats": sorted(formats), "layout": chosen.name, "out": out_dir, "sections": sorted(sections),
          "tags": sorted(tags), "skip_invalid": skip_invalid, "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-         "variant": pdf_variant,
+         "variant": pdf_variant, "impose": impose, "signature": signature, "style": dict(chosen.style),
          "tools": tool_versions()},
     )  # fmt: skip
     done = _up_to_date(cache, fingerprint)
@@ -148,7 +161,8 @@ def build(
         renderer = chunks.start_renderer(cache, jobs, progress)
     try:
         result = _build(
-            project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant
+            project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
+            (impose, signature),
         )
     except BaseException:
         if renderer is not None:
@@ -182,7 +196,8 @@ def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Prob
 
 
 def _build(
-    project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant
+    project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
+    imposition=(None, None),
 ) -> Built:
     selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
     edition = selected.edition
@@ -210,6 +225,15 @@ def _build(
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
         rendered, reused = result.rendered, result.reused
         clock.lap("pdf")
+        mode, signature = imposition
+        if mode:
+            from . import impose as imposition_module
+
+            sheets = imposition_module.impose(result.data, mode, signature)
+            target = folder / f"{stem}-{mode}.pdf"
+            write_atomic(target, sheets)
+            outputs.append(Output(target, f"pdf-{mode}", len(sheets), None))
+            clock.lap("impose")
     if "epub" in formats:
         if progress:
             progress("epub", 0, 1)
@@ -248,6 +272,9 @@ def print_articles(
     combine: bool = False,
     layout: str = "article",
     printed: date | None = None,
+    marks: str | None = None,
+    bleed: str | None = None,
+    grayscale: bool = False,
 ) -> Built:
     """The website's print button done properly: one PDF per article, or one for all with `combine`."""
     articles: list[Article] = []
@@ -259,7 +286,7 @@ def print_articles(
             problems.extend(exc.problems)
     if problems:
         raise ArticleError(problems=problems)
-    chosen = layouts.load_layout(project, layout)
+    chosen = layouts.for_printing(layouts.load_layout(project, layout), marks, bleed, grayscale)
     fonts = fontlib.load_fonts(project.fonts_dir)
     day = printed or render.release_moment(date.today(), project).date()
     if len(articles) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:

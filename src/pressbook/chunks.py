@@ -229,8 +229,10 @@ def chunkable(layout: layouts.Layout, edition: Edition) -> bool:
 def _warnings(pieces: Sequence[Piece]) -> list[Problem]:
     found = []
     for piece in pieces:
+        # Pictures are checked before the HTML is made; anything refused here slipped past that.
+        for url in dict.fromkeys(piece.refused):
+            found.append(Problem(f"the renderer was refused '{url[:100]}' (outside the project)", severity="warning"))
         for message in piece.warnings:
-            # Refused resources were already reported, with the article, when the HTML was made.
             if not any(url[:60] in message for url in piece.refused):
                 found.append(Problem(f"renderer: {message}", severity="warning"))
     return found

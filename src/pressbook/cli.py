@@ -54,6 +54,13 @@ IssueOption = Annotated[
 SectionOption = Annotated[list[str], typer.Option("--section", "-s", help="Only this section (repeatable).")]
 TagOption = Annotated[list[str], typer.Option("--tag", "-t", help="Only articles with this tag (repeatable).")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show more detail, and tracebacks.")]
+MarksOption = Annotated[
+    str | None, typer.Option("--marks", help="Printer's marks for a print shop: crop, cross or 'crop cross'.")
+]
+BleedOption = Annotated[str | None, typer.Option("--bleed", help="Bleed around each page for a print shop, e.g. 3mm.")]
+GreyOption = Annotated[
+    bool, typer.Option("--grayscale", help="Pictures and colours in grey, for black-and-white printers.")
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -251,6 +258,16 @@ def build(
         str | None,
         typer.Option("--pdf-variant", help="pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ..."),
     ] = None,
+    impose: Annotated[
+        str | None,
+        typer.Option("--impose", help="Also write the PDF imposed for printing: booklet (fold and staple) or 2up."),
+    ] = None,
+    signature: Annotated[
+        int | None, typer.Option("--signature", min=1, help="With --impose booklet: folded groups of N sheets.")
+    ] = None,
+    marks: MarksOption = None,
+    bleed: BleedOption = None,
+    grayscale: GreyOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
@@ -265,8 +282,17 @@ def build(
         result = build_edition(
             proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
             skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars, pdf_variant=pdf_variant,
+            impose=impose, signature=signature, marks=marks, bleed=bleed, grayscale=grayscale,
         )  # fmt: skip
     _report(result, quiet, verbose)
+    if impose and not quiet:
+        _guide(impose)
+
+
+def _guide(mode: str) -> None:
+    from .impose import PRINTING_GUIDE
+
+    out.print(f"[bold]Cách in / how to print:[/bold] {PRINTING_GUIDE[mode]}", markup=True)
 
 
 @app.command("print")
@@ -278,13 +304,57 @@ def print_(
     ] = None,
     combine: Annotated[bool, typer.Option("--combine", help="All articles in one PDF.")] = False,
     layout: Annotated[str, typer.Option("--layout", "-l", help="The layout to print with.")] = "article",
+    marks: MarksOption = None,
+    bleed: BleedOption = None,
+    grayscale: GreyOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Print single articles on A4, like the website's "In bài viết" button, typeset."""
     proj = _project(project)
-    _report(print_articles(proj, articles, out=out, combine=combine, layout=layout), quiet)
+    result = print_articles(
+        proj, articles, out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale
+    )
+    _report(result, quiet)
+
+
+@app.command("impose")
+@reports_errors
+def impose_(
+    source: Annotated[Path, typer.Argument(help="A PDF edition (e.g. the A5 bulletin).", show_default=False, dir_okay=False)],
+    mode: Annotated[str, typer.Option("--mode", "-m", help="booklet (fold and staple) or 2up (cut).")] = "booklet",
+    signature: Annotated[
+        int | None, typer.Option("--signature", min=1, help="Booklet in folded groups of N sheets.")
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output PDF (default: beside the source, -booklet.pdf).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Lay a PDF's pages two to a sheet side: a saddle-stitched booklet, or 2-up for cutting."""
+    from .errors import UsageError as Usage
+    from .files import write_atomic
+    from .impose import impose
+
+    if mode not in ("booklet", "2up"):
+        raise Usage(f"unknown --mode '{mode}'", hint="choose booklet or 2up")
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise Usage(f"cannot read {source}: {exc.strerror}", path=source) from None
+    try:
+        sheets = impose(data, mode, signature)  # type: ignore[arg-type]
+    except Exception as exc:  # pikepdf's errors for what is not a PDF
+        if isinstance(exc, PressbookError):
+            raise
+        raise Usage(f"is not a PDF pressbook can read ({type(exc).__name__})", path=source) from None
+    target = out_file or source.with_name(f"{source.stem}-{mode}.pdf")
+    write_atomic(target, sheets)
+    if not quiet:
+        out.print(f"wrote {_shown(target)} ({len(sheets) / 1024:.0f} KiB)")
+        _guide(mode)
 
 
 @app.command()

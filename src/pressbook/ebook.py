@@ -175,7 +175,7 @@ def build_ebook(
             resolve = pictures.resolver(article)
             body = markdown.to_html(article.body, target="epub", resolve=resolve, prefix=f"{article.slug}-")
             image = resolve(article.image) if article.image else None
-            view = render.article_view(article, project, [], "epub")
+            view = render.article_view(article, project, [], "epub", body=False)
             context = {
                 **context_base, "a": view, "title": article.title, "body": to_xhtml(body.html), "image": image,
                 "image_caption": article.image_caption if image else None,

@@ -92,6 +92,24 @@ class Policy:
         verify(resolved)
         return resolved
 
+    def grey(self, path: Path) -> Path:
+        """A grey copy of a picture, for black-and-white printing (made once, kept in the cache)."""
+        from io import BytesIO
+
+        from PIL import Image
+
+        from .cache import file_digest
+        from .files import write_atomic
+
+        folder = (self.downloads.parent if self.downloads else self.root / ".cache" / "pressbook") / "grey"
+        target = folder / f"{file_digest(path)}.png"
+        if not target.is_file():
+            with Image.open(path) as image:
+                out = BytesIO()
+                image.convert("L").save(out, format="PNG", optimize=True)
+            write_atomic(target, out.getvalue())
+        return target
+
     def _download(self, url: str) -> Path:
         parts = urlsplit(url if "://" in url else "https:" + url)
         if parts.scheme not in ("http", "https") or parts.hostname not in self.allow_hosts or self.downloads is None:

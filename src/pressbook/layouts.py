@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 import traceback
@@ -37,6 +38,9 @@ STYLE_KEYS = {
     "section_break": r"right|page|auto",
     "body_font": r"[\w \-]+",
     "heading_font": r"[\w \-]+",
+    "marks": r"none|crop|cross|crop cross",
+    "bleed": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "grayscale": r"true|false",
 }
 
 
@@ -148,6 +152,24 @@ def load_layout(project: Project, name: str | None) -> Layout:
         notes=notes,
         chunks=bool(data.get("chunks", False)),
     )
+
+
+def for_printing(layout: Layout, marks: str | None = None, bleed: str | None = None, grayscale: bool = False) -> Layout:
+    """The layout with print-shop options: crop marks, bleed, grey only."""
+    extra: dict[str, str] = {}
+    if marks:
+        extra["marks"] = marks
+    if bleed:
+        extra["bleed"] = bleed
+    if grayscale:
+        extra["grayscale"] = "true"
+    if not extra:
+        return layout
+    try:
+        checked = validate_style(extra, None)
+    except ConfigError as exc:
+        raise UsageError(problems=exc.problems) from None
+    return dataclasses.replace(layout, style={**layout.style, **checked})
 
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:

@@ -181,9 +181,10 @@ def assemble(
     del pdf.pages[front_pages:]
     box = pdf.pages[0].mediabox
     width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
-    for kind, where in plan.layout[front_pages:]:
+    for number, (kind, where) in enumerate(plan.layout[front_pages:], start=front_pages):
         if kind == "blank":
-            pdf.add_blank_page(page_size=(width, height))
+            # The furniture's page for it is an empty page of the same geometry (and crop marks).
+            pdf.pages.append(furniture_pdf.pages[number])
         else:
             chunk, page = where  # type: ignore[misc]
             pdf.pages.append(sources[chunk].pages[page])

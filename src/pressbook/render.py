@@ -64,12 +64,13 @@ def release_moment(day: date, project: Project) -> datetime:
     return datetime.combine(day, time(), tzinfo=project.config.tz)
 
 
-def _resolver(article: Article, project: Project, warnings: list[Problem]):
+def _resolver(article: Article, project: Project, warnings: list[Problem], grey: bool = False):
     rules = images.policy(project)
 
     def resolve(src: str) -> str | None:
         try:
-            return rules.locate(src, article.folder).as_uri()
+            found = rules.locate(src, article.folder)
+            return (rules.grey(found) if grey else found).as_uri()
         except images.ImageRefused as refused:
             warnings.append(
                 Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
@@ -80,12 +81,18 @@ def _resolver(article: Article, project: Project, warnings: list[Problem]):
 
 
 def article_view(
-    article: Article, project: Project, warnings: list[Problem], notes: markdown.Target = "print", body: bool = True
+    article: Article,
+    project: Project,
+    warnings: list[Problem],
+    notes: markdown.Target = "print",
+    body: bool = True,
+    grey: bool = False,
 ) -> ArticleView:
     """An article made ready for a print template; `notes` says where its footnotes go.
 
-    Without `body` only the heading fields are filled (enough for a contents page)."""
-    resolve = _resolver(article, project, warnings)
+    Without `body` only the heading fields are filled (enough for a contents page); with `grey`
+    its pictures are grey copies."""
+    resolve = _resolver(article, project, warnings, grey)
     html = markdown.to_html(article.body, target=notes, resolve=resolve, prefix=f"{article.slug}-").html if body else ""
     image = resolve(article.image) if article.image and body else None
     return ArticleView(
@@ -131,19 +138,21 @@ def style_css(style: dict[str, str], fonts: fontlib.FontSet) -> Markup:
     """The layout's style values as CSS custom properties and the page geometry."""
     body_font = style.get("body_font", fonts.family("body"))
     heading_font = style.get("heading_font", fonts.family("heading"))
+    grey = style.get("grayscale") == "true"
     props = {
         "--body-font": f'"{body_font}", serif',
         "--heading-font": f'"{heading_font}", sans-serif',
         "--font-size": style.get("font_size", "10pt"),
         "--line-height": style.get("line_height", "1.4"),
-        "--text-color": style.get("text_color", "#1a1a1a"),
-        "--accent-color": style.get("accent_color", "#9b1c1c"),
-        "--rule-color": style.get("rule_color", "#8a8a8a"),
+        "--text-color": "#000000" if grey else style.get("text_color", "#1a1a1a"),
+        "--accent-color": "#3a3a3a" if grey else style.get("accent_color", "#9b1c1c"),
+        "--rule-color": "#8a8a8a" if grey else style.get("rule_color", "#8a8a8a"),
         "--columns": style.get("columns", "1"),
     }
     root = ":root { " + " ".join(f"{k}: {v};" for k, v in props.items()) + " }"
+    printing = "".join(f" {key}: {style[key]};" for key in ("marks", "bleed") if key in style)
     page = (
-        f"@page {{ size: {style.get('page_size', 'A5')}; }}\n"
+        f"@page {{ size: {style.get('page_size', 'A5')};{printing} }}\n"
         f"@page :left {{ margin: {style.get('margin_top', '16mm')} {style.get('margin_inner', '18mm')} "
         f"{style.get('margin_bottom', '18mm')} {style.get('margin_outer', '14mm')}; }}\n"
         f"@page :right {{ margin: {style.get('margin_top', '16mm')} {style.get('margin_outer', '14mm')} "
@@ -164,7 +173,13 @@ def _meta(project: Project, title: str, subject: str, keywords: Sequence[str], m
 
 
 def _readable(project: Project, fonts: fontlib.FontSet) -> tuple[Path, ...]:
-    return (project.root.resolve(), layouts.bundled_dir().resolve(), *fonts.folders)
+    """Folders the renderer may read: the project, the bundled layouts and fonts, and pressbook's
+    own copies of pictures (downloads from allowed hosts, grey versions)."""
+    folders = [project.root.resolve(), layouts.bundled_dir().resolve(), *fonts.folders]
+    downloads = images.policy(project).downloads
+    if downloads is not None:
+        folders.append(downloads.parent.resolve())
+    return tuple(folders)
 
 
 @dataclass(frozen=True)
@@ -182,7 +197,10 @@ def section_view(
     return SectionView(
         name=section.name,
         anchor=f"s-{text.slugify(section.name)}",
-        articles=tuple(article_view(a, project, warnings, layout.notes, body) for a in section.articles),
+        articles=tuple(
+            article_view(a, project, warnings, layout.notes, body, layout.style.get("grayscale") == "true")
+            for a in section.articles
+        ),
     )
 
 
@@ -228,7 +246,9 @@ def edition_document(
     cover = None
     if edition.cover_image is not None:
         try:
-            cover = images.policy(project).locate(edition.cover_image.name, edition.cover_image.parent).as_uri()
+            rules = images.policy(project)
+            found = rules.locate(edition.cover_image.name, edition.cover_image.parent)
+            cover = (rules.grey(found) if layout.style.get("grayscale") == "true" else found).as_uri()
         except images.ImageRefused as refused:
             warnings.append(Problem(f"cover image {refused}; left out", path=edition.cover_image, severity="warning"))
     moment = release_moment(edition.date, project)
@@ -284,7 +304,8 @@ def articles_document(
     if problems:
         raise EditionError(problems=problems)
     warnings: list[Problem] = []
-    views = tuple(article_view(a, project, warnings, layout.notes) for a in articles)
+    grey = layout.style.get("grayscale") == "true"
+    views = tuple(article_view(a, project, warnings, layout.notes, grey=grey) for a in articles)
     pub = project.config.publication
     first = views[0]
     moment = release_moment(max(a.date for a in articles).date(), project)

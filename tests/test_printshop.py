@@ -1,0 +1,84 @@
+"""Print-shop and office-printer output: crop marks and bleed, grey only, large print."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from pressbook.build import build
+
+MM = 72 / 25.4
+
+
+def test_crop_marks_and_bleed(sample_project, tmp_path) -> None:
+    result = build(sample_project, "2017-02", formats=("pdf",), out_dir=tmp_path, marks="crop", bleed="3mm")
+    with pikepdf.open(result.outputs[0].path) as document:
+        assert len(document.pages) == result.outputs[0].pages
+        for page in document.pages:
+            trim = [float(v) for v in page.obj.TrimBox]
+            bleed = [float(v) for v in page.obj.BleedBox]
+            media = [float(v) for v in page.obj.MediaBox]
+            assert round((trim[2] - trim[0]) / MM) == 148 and round((trim[3] - trim[1]) / MM) == 210  # A5 trimmed
+            for outer, inner, sign in zip(bleed, trim, (-1, -1, 1, 1)):
+                assert (outer - inner) * sign == pytest.approx(3 * MM, abs=0.05)  # 3 mm of bleed all round
+            assert media[0] <= bleed[0] and media[2] >= bleed[2]  # the marks are drawn in the bleed
+        # The crop marks: WeasyPrint draws them as a form of lines on every page.
+        for page in document.pages:
+            forms = [x.read_bytes() for x in page.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
+            assert any(re.search(rb"\bm\b", f) and re.search(rb"\bl\b", f) for f in forms)
+
+
+def _colours(data: bytes) -> set[tuple[float, ...]]:
+    found = set()
+    for match in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (rg|RG)\b", data):
+        found.add(tuple(round(float(v), 3) for v in match.groups()[:3]))
+    return found
+
+
+def test_grayscale_has_no_colour(sample_project, tmp_path) -> None:
+    result = build(sample_project, "2017-01", formats=("pdf",), out_dir=tmp_path, grayscale=True)
+    images = 0
+    with pikepdf.open(result.outputs[0].path) as document:
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+                images += 1
+                space = obj.get("/ColorSpace")
+                assert space == "/DeviceGray" or (isinstance(space, pikepdf.Array) and space[0] == "/ICCBased" and space[1].N == 1), space
+            elif isinstance(obj, pikepdf.Stream) and "/Length1" not in obj:
+                try:
+                    data = obj.read_bytes()
+                except pikepdf.PdfError:
+                    continue
+                for red, green, blue in _colours(data):
+                    assert red == green == blue, (red, green, blue)
+    assert images >= 1  # the sample's picture is there, in grey
+
+
+def _words(pdf) -> tuple[list, list]:
+    layout = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
+    return list(tree.iter("{*}page")), [w for w in tree.iter("{*}word")]
+
+
+def test_large_print_renders_the_sample_without_overflow(sample_project, tmp_path) -> None:
+    result = build(sample_project, "2017-01", formats=("pdf",), layout="large-print", out_dir=tmp_path)
+    assert [w.format() for w in result.warnings] == []
+    pages, _ = _words(result.outputs[0].path)
+    heights = Counter()
+    for page in pages:
+        width, height = float(page.get("width")), float(page.get("height"))
+        for word in page.iter("{*}word"):
+            x1, y1, x2, y2 = (float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            assert 0 <= x1 and x2 <= width - 10 * MM and 0 <= y1 and y2 <= height, (word.text, x2, width)
+            heights[round(y2 - y1)] += len(word.text or "")
+    # The body is set at 17 pt: most text stands about 17 pt tall, and none of it below 9 pt.
+    common = heights.most_common(1)[0][0]
+    assert common >= 16, heights.most_common(5)
+    with pikepdf.open(result.outputs[0].path) as document:
+        box = document.pages[0].mediabox
+        assert round(float(box[2]) / MM) == 210  # A4
