@@ -342,7 +342,7 @@ def test_verbose_shows_a_traceback_only_for_a_bug(newsroom, monkeypatch) -> None
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("pressbook.cli.build_edition", broken)
+    monkeypatch.setattr("pressbook.build.build", broken)
     quiet = runner.invoke(app, ["build", "--issue", "2017-01"])
     assert quiet.exit_code == 3 and "internal error: RuntimeError: boom" in quiet.stderr
     assert "Traceback" not in quiet.output

@@ -10,14 +10,21 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import fonts as fontlib
-from . import bundle, chunks, ebook, layouts, render, text
+from typing import TYPE_CHECKING
+
+from . import layouts, text
 from .cache import file_digest, project_cache, tool_versions, tree_fingerprint
-from .articles import Article, load_articles, read_article
 from .config import Project
-from .edition import Edition, load_manifest, parse_issue, select
 from .errors import ArticleError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
+
+if TYPE_CHECKING:
+    from .articles import Article
+    from .chunks import Progress
+    from .edition import Edition
+
+# The stages below (articles, rendering, WeasyPrint, ebooklib) are imported where they are used,
+# so that a build with nothing to do answers "up to date" without loading them.
 
 FORMATS = ("pdf", "epub", "html")
 # WeasyPrint's PDF variants that pressbook passes through (archival, accessible, print).
@@ -67,6 +74,9 @@ def load_edition(
     skip_invalid: bool = False,
 ) -> Selected:
     """Read the project's articles and select one issue; broken articles stop it unless skipped."""
+    from .articles import load_articles
+    from .edition import load_manifest, parse_issue, select
+
     period = parse_issue(issue)
     loaded = load_articles(project.articles_dir, project.config.tz)
     if loaded.problems and not skip_invalid:
@@ -100,7 +110,7 @@ def _pdf_warnings(result) -> list[Problem]:
     return found + [Problem(f"renderer: {m}", severity="warning") for m in messages]
 
 
-def _write_pdf(document: render.Document, target: Path) -> tuple[Output, list[Problem]]:
+def _write_pdf(document, target: Path) -> tuple[Output, list[Problem]]:
     from . import pdf  # WeasyPrint is slow to import; only PDF builds need it
 
     identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
@@ -121,7 +131,7 @@ def build(
     skip_invalid: bool = False,
     jobs: int | None = None,
     use_cache: bool = True,
-    progress: chunks.Progress | None = None,
+    progress: Progress | None = None,
     pdf_variant: str | None = None,
     impose: str | None = None,
     signature: int | None = None,
@@ -158,6 +168,8 @@ def build(
         return Built(None, done[0], done[1], tuple(clock.laps), up_to_date=True)
     renderer = None
     if "pdf" in formats:
+        from . import chunks
+
         renderer = chunks.start_renderer(cache, jobs, progress)
     try:
         result = _build(
@@ -199,6 +211,9 @@ def _build(
     project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
     imposition=(None, None),
 ) -> Built:
+    from . import bundle, chunks, ebook, render
+    from . import fonts as fontlib
+
     selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
     edition = selected.edition
     fonts = fontlib.load_fonts(project.fonts_dir)
@@ -277,6 +292,10 @@ def print_articles(
     grayscale: bool = False,
 ) -> Built:
     """The website's print button done properly: one PDF per article, or one for all with `combine`."""
+    from . import render
+    from . import fonts as fontlib
+    from .articles import read_article
+
     articles: list[Article] = []
     problems: list[Problem] = []
     for path in paths:

@@ -142,10 +142,9 @@ def tree_fingerprint(roots: list[Path], extra: dict[str, Any]) -> str:
         for folder, dirs, files in os.walk(root, followlinks=True):
             dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", ".git"))
             for name in sorted(files):
-                path = Path(folder) / name
                 try:
-                    stat = path.stat()
+                    stat = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
-                sha.update(f"\n{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+                sha.update(f"\n{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return sha.hexdigest()

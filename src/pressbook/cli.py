@@ -11,19 +11,20 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, i18n
-from .build import Built, build as build_edition, load_edition, parse_formats, print_articles
-from .check import check_project
+from . import __version__
 from .config import Project, load_project
-from .errors import Problem, PressbookError, UsageError
-from .importers import ImportOptions, import_source
-from .scaffold import create
+from .errors import PressbookError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from .build import Built
+
+# Commands import what they use when they run: `pressbook build` with nothing to do stays quick.
 
 app = typer.Typer(
     name="pressbook",
@@ -139,6 +140,9 @@ def list_(
     verbose: VerboseOption = False,
 ) -> None:
     """List the articles an issue selects, in edition order."""
+    from . import i18n
+    from .build import load_edition
+
     proj = _project(project)
     selected = load_edition(proj, issue, sections=section, tags=tag, skip_invalid=skip_invalid)
     edition = selected.edition
@@ -276,6 +280,9 @@ def build(
 
     Sections are rendered in parallel and remembered in .cache/pressbook/, so a rebuild renders only what changed.
     """
+    from .build import build as build_edition
+    from .build import parse_formats
+
     proj = _project(project)
     formats = parse_formats(format)
     with _Bars(err.is_terminal and not quiet) as bars:
@@ -312,6 +319,8 @@ def print_(
     verbose: VerboseOption = False,
 ) -> None:
     """Print single articles on A4, like the website's "In bài viết" button, typeset."""
+    from .build import print_articles
+
     proj = _project(project)
     result = print_articles(
         proj, articles, out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale
@@ -367,6 +376,8 @@ def check(
     verbose: VerboseOption = False,
 ) -> None:
     """Check every article: front matter, duplicate slugs, images, Vietnamese text hygiene."""
+    from .check import check_project
+
     proj = _project(project)
     report = check_project(proj, fix=fix)
     for path in report.fixed:
@@ -394,6 +405,8 @@ def import_(
     verbose: VerboseOption = False,
 ) -> None:
     """Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."""
+    from .importers import ImportOptions, import_source
+
     proj = _project(project)
     options = ImportOptions(force=force, section=section, date=date)
     failed: list[Problem] = []
@@ -422,6 +435,8 @@ def new(
     verbose: VerboseOption = False,
 ) -> None:
     """Create a fresh newsroom: pressbook.toml, articles/, layouts/, fonts/, issues/."""
+    from .scaffold import create
+
     written = create(folder, name=name, publisher=publisher)
     for path in written:
         out.print(str(path))
