@@ -162,7 +162,7 @@ def build_ebook(
     env = layouts.environment(project)
     pub = project.config.publication
     language = edition.language
-    labels = i18n.LABELS.get(language, i18n.LABELS["vi"])
+    labels = i18n.labels(language)
     pictures = _Pictures(project)
     moment = render.release_moment(edition.date, project)
     context_base = {"pub": pub, "edition": edition, "lang": language, "labels": labels}

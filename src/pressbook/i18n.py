@@ -2,58 +2,68 @@
 
 from __future__ import annotations
 
+import gettext
 from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from io import BytesIO
 
 from babel.dates import format_date, format_datetime, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
 # The newspaper's own patterns on top of CLDR: "Thứ Tư, ngày 04/01/2017" rather than CLDR's
 # "Thứ Tư, 4 tháng 1, 2017"; English keeps CLDR's full form.
 _LONG_DATE = {"vi": "EEEE, 'ngày' dd/MM/yyyy", "en": "EEEE, d MMMM yyyy"}
 _DATELINE = {"vi": "HH:mm - EEEE, dd/MM/yyyy", "en": "HH:mm, EEEE d MMMM yyyy"}
 
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "contents": "Mục lục",
-        "number": "Số",
-        "page": "Trang",
-        "editorial_note": "Lời tòa soạn",
-        "notes": "Chú thích",
-        "source": "Nguồn",
-        "printed": "In ngày",
-        "colophon": "Thông tin xuất bản",
-        "publisher": "Cơ quan xuất bản",
-        "cover": "Bìa",
-        "edition": "Ấn phẩm",
-        "articles": "bài viết",
-        "words": "chữ",
-        "bulletin": "Bản tin",
-        "week": "tuần",
-        "volume": "Tuyển tập năm",
-    },
-    "en": {
-        "contents": "Contents",
-        "number": "No.",
-        "page": "Page",
-        "editorial_note": "Editor's note",
-        "notes": "Notes",
-        "source": "Source",
-        "printed": "Printed on",
-        "colophon": "Colophon",
-        "publisher": "Publisher",
-        "cover": "Cover",
-        "edition": "Edition",
-        "articles": "articles",
-        "words": "words",
-        "bulletin": "Bulletin",
-        "week": "week",
-        "volume": "Volume",
-    },
+# The fixed words of the layouts, by key, as English message ids; their translations live in
+# gettext catalogs (locale/<language>/LC_MESSAGES/pressbook.po) read with Babel.
+MESSAGES = {
+    "contents": "Contents",
+    "number": "No.",
+    "page": "Page",
+    "editorial_note": "Editor's note",
+    "notes": "Notes",
+    "source": "Source",
+    "printed": "Printed on",
+    "colophon": "Colophon",
+    "publisher": "Publisher",
+    "cover": "Cover",
+    "edition": "Edition",
+    "articles": "articles",
+    "words": "words",
+    "bulletin": "Bulletin",
+    "week": "week",
+    "volume": "Volume",
 }
+
+
+@lru_cache(maxsize=8)
+def translations(language: str) -> gettext.NullTranslations:
+    """Babel translations of pressbook's words for a language (English needs none)."""
+    catalog_path = resources.files("pressbook") / "locale" / language / "LC_MESSAGES" / "pressbook.po"
+    if language == "en" or not catalog_path.is_file():
+        return gettext.NullTranslations()
+    with catalog_path.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+@lru_cache(maxsize=8)
+def labels(language: str) -> dict[str, str]:
+    """Every fixed word of the layouts in `language`, by key."""
+    words = translations(language)
+    return {key: words.gettext(message) for key, message in MESSAGES.items()}
 
 
 def label(key: str, language: str) -> str:
     """A fixed word of the layouts in the project's language."""
-    return LABELS.get(language, LABELS["vi"])[key]
+    return labels(language)[key]
 
 
 def long_date(moment: date | datetime, language: str) -> str:

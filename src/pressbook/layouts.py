@@ -75,6 +75,7 @@ def _environment(project_layouts: Path, language: str) -> jinja2.Environment:
     loaders += [bundled, jinja2.PrefixLoader({"!default": bundled})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -82,7 +83,9 @@ def _environment(project_layouts: Path, language: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=True,
     )
-    env.globals["labels"] = i18n.LABELS.get(language, i18n.LABELS["vi"])
+    env.globals["labels"] = i18n.labels(language)
+    # Layouts may also write {{ _("Contents") }}: the same Babel catalogs, through Jinja's i18n.
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = language
     env.filters["long_date"] = lambda d: i18n.long_date(d, language)
     env.filters["dateline"] = lambda d: i18n.dateline(d, language)
