@@ -133,3 +133,13 @@ def test_html_format_is_the_single_document(tmp_path) -> None:
     from pypdf import PdfReader
 
     assert len(PdfReader(BytesIO(rendered)).pages) == single.pages
+
+
+def test_contents_shorter_than_planned_leave_blank_pages() -> None:
+    from pressbook.chunks import Piece, _plan
+
+    chunk = Piece("k", b"", 3, {}, (), (), ())
+    plan, starts = _plan(4, [chunk, chunk], front_used=3)
+    assert plan.layout[:4] == (("front", 0), ("front", 1), ("front", 2), ("blank", None))
+    assert starts == [4, 8]  # the sections start where the numbers printed in the contents say
+    assert plan.layout[7] == ("blank", None)  # before the second section's right-hand page

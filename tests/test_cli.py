@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
 import venv
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -43,8 +43,8 @@ def test_list_json_and_table(newsroom, monkeypatch) -> None:
 def test_help_lists_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("list", "check", "import", "new"):
-        assert command in result.stdout
+    listed = set(re.findall(r"^│ (\w+) ", result.stdout, re.M))
+    assert listed == {"build", "print", "impose", "list", "check", "import", "new"}, result.stdout
 
 
 def test_new_scaffolds_a_working_newsroom(tmp_path, monkeypatch) -> None:
@@ -52,6 +52,12 @@ def test_new_scaffolds_a_working_newsroom(tmp_path, monkeypatch) -> None:
     result = runner.invoke(app, ["new", str(target), "--name", "Báo Lưng Chừng"])
     assert result.exit_code == 0, result.output
     assert 'name = "Báo Lưng Chừng"' in (target / "pressbook.toml").read_text(encoding="utf-8")
+    # A name with quotes and a backslash still makes valid TOML, read back as written.
+    quoted = tmp_path / "ngoac-kep"
+    assert runner.invoke(app, ["new", str(quoted), "--name", 'Báo "Lưng" \\ Chừng']).exit_code == 0
+    from pressbook.config import load_project
+
+    assert load_project(quoted).config.publication.name == 'Báo "Lưng" \\ Chừng'
     for folder in ("articles", "layouts", "fonts", "issues"):
         assert (target / folder).is_dir()
     checked = runner.invoke(app, ["check", "--project", str(target)])

@@ -104,7 +104,7 @@ def test_spine_and_nav(january) -> None:
     items = {i.get("id"): i.get("href") for i in book.opf.xpath("//opf:manifest/opf:item", namespaces=NS)}
     spine = [items[ref] for ref in book.opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=NS)]
     assert spine[:3] == ["text/cover.xhtml", "text/title.xhtml", "text/nav.xhtml"]
-    assert spine[3:-1] == [f"text/{a.slug}.xhtml" for a in edition.articles]
+    assert spine[3:-1] == [f"text/a-{a.slug}.xhtml" for a in edition.articles]
     assert spine[-1] == "text/colophon.xhtml"
     assert book.opf.xpath("//opf:spine/opf:itemref[@linear='no']", namespaces=NS) == []
     nav_href = book.href(properties="nav")[0]
@@ -116,7 +116,7 @@ def test_spine_and_nav(january) -> None:
     for li, section in zip(sections, edition.sections):
         entries = li.xpath("x:ol/x:li/x:a", namespaces=NS)
         assert [e.text for e in entries] == [a.title for a in section.articles]
-        assert [e.get("href") for e in entries] == [f"{a.slug}.xhtml" for a in section.articles]
+        assert [e.get("href") for e in entries] == [f"a-{a.slug}.xhtml" for a in section.articles]
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert landmarks == ["cover", "toc", "bodymatter"]
     ncx = book.xml(book.href(**{"media-type": "application/x-dtbncx+xml"})[0])
@@ -128,7 +128,7 @@ def test_spine_and_nav(january) -> None:
 def test_every_article_text_in_nfc(january) -> None:
     _, edition, book = january
     for article in edition.articles:
-        chapter = book.xml(f"text/{article.slug}.xhtml")
+        chapter = book.xml(f"text/a-{article.slug}.xhtml")
         assert chapter.xpath("string(//x:h1)", namespaces=NS) == article.title
         text = " ".join(chapter.xpath("//x:body//text()", namespaces=NS))
         assert unicodedata.is_normalized("NFC", text)
@@ -189,3 +189,25 @@ def test_imported_real_pages_make_a_valid_epub(corpus, newsroom, tmp_path) -> No
     assert len(book.opf.xpath("//opf:spine/opf:itemref", namespaces=NS)) == 10 + 4
     # Pictures that are only on the web are left out (with a warning), never fetched.
     assert all(w.severity == "warning" and "on the web" in w.message for w in result.warnings)
+
+
+def test_article_names_never_collide_with_the_books_own_pages(newsroom, tmp_path) -> None:
+    # Articles called like the book's pages, or with Vietnamese letters and spaces in their
+    # file names (and in their pictures' names), still make a valid book.
+    from PIL import Image
+
+    images = newsroom.root / "articles/2017/01/images"
+    images.mkdir(parents=True)
+    Image.new("RGB", (60, 40), "teal").save(images / "ảnh (1) #a.png")
+    newsroom.article("2017/01/cover.md", title="Bài tên cover", body="![Ảnh](images/%E1%BA%A3nh%20%281%29%20%23a.png)")
+    newsroom.article("2017/01/nav.md", title="Bài tên nav", date="2017-01-05")
+    newsroom.article("2017/01/bài viết mới.md", title="Bài tên có dấu", date="2017-01-06")
+    result = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path)
+    assert [w.format() for w in result.warnings] == []
+    report = run_epubcheck(result.outputs[0].path)
+    assert {k: v for k, v in report.items() if k in ("FATAL", "ERROR", "WARNING")} == {}
+    book = Epub(result.outputs[0].path)
+    items = {i.get("id"): i.get("href") for i in book.opf.xpath("//opf:manifest/opf:item", namespaces=NS)}
+    spine = [items[ref] for ref in book.opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=NS)]
+    assert spine == ["text/cover.xhtml", "text/title.xhtml", "text/nav.xhtml", "text/a-cover.xhtml",
+                     "text/a-nav.xhtml", "text/a-bai-viet-moi.xhtml", "text/colophon.xhtml"]  # fmt: skip

@@ -189,3 +189,33 @@ def test_corpus_page_metadata(newsroom, corpus, name, title, author, lead_start)
     # The lead is not repeated as the first paragraph, nor the title anywhere in the body.
     assert found["texts"][0] != found["lead"]
     assert title not in found["texts"]
+
+
+def test_saved_page_brings_only_real_pictures_from_its_folder(newsroom, tmp_path) -> None:
+    from PIL import Image
+
+    page_dir = tmp_path / "trang"
+    (page_dir / "files").mkdir(parents=True)
+    Image.new("RGB", (50, 40), "teal").save(page_dir / "files/anh-that.png")
+    (page_dir / "files/gia.png").write_bytes(b"not a picture at all")
+    (page_dir / "files/ghi-chu.txt").write_text("bí mật", encoding="utf-8")
+    (tmp_path / "ngoai.png").write_bytes((page_dir / "files/anh-that.png").read_bytes())
+    paragraph = "Đoạn văn dài của bài viết, đủ dài để được giữ lại khi trích nội dung chính của trang. " * 3
+    figures = "".join(
+        f'<p>{paragraph}</p><figure><img src="{src}" alt="Ảnh {n}"><figcaption>Ảnh số {n}</figcaption></figure>'
+        for n, src in enumerate(["files/anh-that.png", "files/gia.png", "files/ghi-chu.txt", "../ngoai.png"], 1)
+    )
+    page = page_dir / "bai.html"
+    page.write_text(
+        '<html><head><meta property="og:title" content="Bài có ảnh">'
+        '<meta property="article:published_time" content="2017-01-09T10:00:00+07:00"></head>'
+        f"<body><article><h1>Bài có ảnh</h1>{figures}</article></body></html>",
+        encoding="utf-8",
+    )
+    done = import_source(page, newsroom.project)
+    copied = sorted(p.name for p in (done.path.parent / "images").iterdir())
+    assert len(copied) == 1 and copied[0].endswith("-1.png"), copied
+    notes = " | ".join(done.notes)
+    assert "files/gia.png' is not a picture" in notes, notes
+    assert "ghi-chu" not in done.path.read_text(encoding="utf-8")  # (the extractor drops it first)
+    assert "../ngoai.png' is not beside the page" in notes, notes

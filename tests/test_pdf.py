@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -13,7 +12,6 @@ from fontTools.ttLib import TTFont
 from pressbook import fonts as fontlib
 from pressbook.build import build, load_edition, print_articles
 from pressbook.errors import ConfigError, EditionError, UsageError
-from pressbook.markdown import to_text
 from pressbook.text import VIETNAMESE_LETTERS
 
 from .pdfcheck import CALL, Pdf, expected_words, locate
@@ -242,3 +240,19 @@ def test_english_labels(make_newsroom, tmp_path) -> None:
     pdf = Pdf.open(build(room.project, "2017-01", out_dir=tmp_path).outputs[0].path)
     assert "Bulletin January 2017" in pdf.pages[0] and "Wednesday, 4 January 2017" in "".join(pdf.pages)
     assert "CONTENTS" in pdf.pages[1]
+
+
+def test_the_same_edition_in_two_checkouts_gives_the_same_bytes(tmp_path) -> None:
+    # Nothing of where the newsroom lives may reach the PDF (its identifier included).
+    from .conftest import Newsroom
+
+    made = []
+    for place in ("mot/toa-soan", "hai/noi-khac/toa-soan"):
+        room = Newsroom(tmp_path / place)
+        room.article("2017/01/a.md", title="Bài thời sự", body="Nội dung[^1].\n\n[^1]: Ghi chú.")
+        room.article("2017/01/b.md", title="Bài kinh tế", section="Kinh tế", date="2017-01-05")
+        edition = build(room.project, "2017-01", formats=("pdf",), out_dir=tmp_path / place / "ra", use_cache=False)
+        single = print_articles(room.project, [room.root / "articles/2017/01/a.md"], out=tmp_path / place / "in.pdf")
+        made.append((edition.outputs[0].path.read_bytes(), single.outputs[0].path.read_bytes()))
+    assert made[0][0] == made[1][0]
+    assert made[0][1] == made[1][1]

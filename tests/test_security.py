@@ -56,7 +56,7 @@ def listener():
     server.close()
 
 
-def _hostile_body(url: str) -> str:
+def _hostile_body(url: str, mentioned: Path) -> str:
     return f"""Đoạn mở đầu bình thường.
 
 <script>alert("xss")</script>
@@ -85,6 +85,15 @@ def _hostile_body(url: str) -> str:
 
 ![Liên kết tượng trưng](images/leak.png)
 
+Liên kết [ra ngoài dự án](../../../../secret.txt), [giao thức tệp](file:///etc/passwd) và
+<a href="../../../../secret.txt">liên kết thô</a>; chữ <b>đậm nội dòng</b> còn nguyên.
+Một tệp được nhắc tên: file://{mentioned} (chỉ là chữ).
+
+Chú thích lồng nhau[^a] và nhắc lại[^a].
+
+[^a]: Chú thích A, xem[^b]
+[^b]: Chú thích B.
+
 Đoạn kết thúc bình thường.
 """
 
@@ -108,7 +117,10 @@ def test_hostile_articles_reach_nothing(newsroom, tmp_path, listener) -> None:
     images = newsroom.root / "articles/2017/01/images"
     images.mkdir(parents=True)
     (images / "leak.png").symlink_to(outside)
-    newsroom.article("2017/01/doc-hai.md", title="Bài độc hại", body=_hostile_body(url),
+    # A private file inside the project, named in an article's text: only words, never loaded.
+    mentioned = newsroom.root / "ghi-chu-noi-bo.txt"
+    mentioned.write_bytes(MARKER + b"\n")
+    newsroom.article("2017/01/doc-hai.md", title="Bài độc hại", body=_hostile_body(url, mentioned),
                      image=f'"{url}/front.png"', image_caption="Ảnh đầu bài")  # fmt: skip
     newsroom.article("2017/01/binh-thuong.md", title="Bài bình thường", section="Kinh tế", date="2017-01-05")
     result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "out")
@@ -144,6 +156,16 @@ def test_hostile_articles_reach_nothing(newsroom, tmp_path, listener) -> None:
     text = " ".join(" ".join(Pdf.open(pdf_path).pages).split())
     assert "Đoạn mở đầu bình thường." in text and "Đoạn kết thúc bình thường." in text
     assert "Đoạn có kiểu nội dòng." in text and "alert" not in text
+    # Links outside the web keep their words, lose their target; inline tags keep their words.
+    assert "ra ngoài dự án" in text and "liên kết thô" in text and "đậm nội dòng" in text
+    assert "Chú thích A, xem (Chú thích B.)" in text and text.count("Chú thích A") == 1
+
+    # The HTML export copies what the page loads and nothing an article names.
+    html = build(newsroom.project, "2017-01", formats=("html",), out_dir=tmp_path / "html").outputs[0].path
+    copied = list((html.parent / f"{html.stem}_files").iterdir())
+    assert copied and all(p.suffix in (".css", ".ttf", ".otf", ".png", ".jpg") for p in copied), copied
+    assert all(MARKER not in p.read_bytes() for p in copied)
+    assert "secret.txt" not in {p.name for p in copied}
 
 
 def _png(width: int, height: int, payload: bytes = b"") -> bytes:
@@ -154,26 +176,69 @@ def _png(width: int, height: int, payload: bytes = b"") -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(payload or b"\x00" * 64)) + chunk(b"IEND", b"")
 
 
+def _jpeg(width: int = 64, height: int = 48, orientation: int | None = None) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    picture = Image.new("RGB", (width, height), "teal")
+    picture.paste(Image.new("RGB", (width // 2, height // 2), "orange"))  # not a flat colour
+    picture.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
-    ("content", "reason"),
+    ("name", "content", "reason"),
     [
-        (b"this is text, not a picture", "is not a picture"),
-        (_png(60_000, 60_000), "decompression bomb"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "is not a picture"),
-        (_png(20, 20)[:-20] + b"\xde\xad\xbe\xef" + _png(20, 20)[-16:], "damaged picture"),
+        ("anh.png", b"this is text, not a picture", "is not a picture"),
+        ("anh.png", _png(60_000, 60_000), "decompression bomb"),
+        ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "is not a picture"),
+        ("anh.png", _png(20, 20)[:-20] + b"\xde\xad\xbe\xef" + _png(20, 20)[-16:], "damaged picture"),
+        ("anh.jpg", _jpeg(400, 300)[:600], "damaged picture"),
     ],
-    ids=["text-named-png", "decompression-bomb", "garbage-after-signature", "bad-checksum"],
+    ids=["text-named-png", "decompression-bomb", "garbage-after-signature", "bad-checksum", "truncated-jpeg"],
 )
-def test_broken_pictures_are_refused_by_content(newsroom, content, reason) -> None:
+def test_broken_pictures_are_refused_by_content(newsroom, name, content, reason) -> None:
     images = newsroom.root / "articles/2017/01/images"
     images.mkdir(parents=True)
-    (images / "anh.png").write_bytes(content)
-    newsroom.article("2017/01/a.md", body="![Chú thích](images/anh.png)")
+    (images / name).write_bytes(content)
+    newsroom.article("2017/01/a.md", body=f"![Chú thích](images/{name})")
     report = check_project(newsroom.project)
     errors = [p.format(newsroom.root) for p in report.errors]
-    assert len(errors) == 1 and "image 'images/anh.png'" in errors[0] and reason in errors[0], errors
-    result = build(newsroom.project, "2017-01", formats=("pdf",), out_dir=newsroom.root / "out")
-    assert any("images/anh.png" in w.message for w in result.warnings)
+    assert len(errors) == 1 and f"image 'images/{name}'" in errors[0] and reason in errors[0], errors
+    result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=newsroom.root / "out")
+    assert [o.format for o in result.outputs] == ["pdf", "epub"]
+    assert any(f"images/{name}" in w.message for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["images/a%00b.png", "images/" + "dai-" * 90 + ".png", "//[::1", "http://[bad/x.png"],
+    ids=["null-byte", "name-too-long", "broken-netloc", "broken-host"],
+)
+def test_unusable_picture_addresses_are_warnings_not_crashes(newsroom, src) -> None:
+    newsroom.article("2017/01/a.md", body=f"Trước.\n\n![Ảnh]({src})\n\nSau.")
+    report = check_project(newsroom.project)
+    assert len(report.problems) == 1, [p.format() for p in report.problems]
+    result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=newsroom.root / "out")
+    assert len(result.outputs) == 2 and len(result.warnings) == 1, [w.format() for w in result.warnings]
+
+
+def test_phone_photos_stand_upright_in_the_ebook(newsroom) -> None:
+    # Orientation 6: the camera stored the picture lying on its side (turn 90° clockwise).
+    images = newsroom.root / "articles/2017/01/images"
+    images.mkdir(parents=True)
+    (images / "dien-thoai.jpg").write_bytes(_jpeg(80, 40, orientation=6))
+    newsroom.article("2017/01/a.md", body="![Ảnh chụp bằng điện thoại](images/dien-thoai.jpg)")
+    result = build(newsroom.project, "2017-01", formats=("epub",), out_dir=newsroom.root / "out")
+    from PIL import Image
+
+    with zipfile.ZipFile(result.outputs[0].path) as book:
+        (name,) = [n for n in book.namelist() if n.startswith("OEBPS/images/") and "cover" not in n]
+        with Image.open(io.BytesIO(book.read(name))) as shown:
+            assert shown.size == (40, 80)
 
 
 def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> None:
@@ -188,6 +253,11 @@ def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> N
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             hits.append(self.path)
+            if self.path == "/chuyen-huong.png":
+                self.send_response(302)
+                self.send_header("Location", "http://example.com/anh.png")
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.end_headers()
@@ -202,13 +272,29 @@ def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> N
     try:
         from .conftest import CONFIG
 
-        room = make_newsroom(CONFIG + '\n[security]\nallow_hosts = ["127.0.0.1"]\n')
-        room.article("2017/01/a.md", body=f"![Ảnh từ máy chủ được phép](http://127.0.0.1:{server.server_port}/anh.png)")
+        port = server.server_port
+        # Only on the port the entry names: the same host on another port is not allowed.
+        room = make_newsroom(CONFIG + f'\n[security]\nallow_hosts = ["127.0.0.1:{port}"]\n')
+        room.article("2017/01/a.md", body=f"![Ảnh từ máy chủ được phép](http://127.0.0.1:{port}/anh.png)")
         first = build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "a")
         assert [w.format() for w in first.warnings] == []
         assert hits == ["/anh.png"]  # fetched once by pressbook, never by the renderer
         with zipfile.ZipFile(first.outputs[1].path) as book:
             assert any(n.startswith("OEBPS/images/") and n.endswith(".png") and "cover" not in n for n in book.namelist())
+        build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "b", use_cache=False)
+        assert hits == ["/anh.png"]  # and not again for the next build
+
+        room.article("2017/01/b.md", title="Bài hai", body=(
+            f"![Chuyển hướng](http://127.0.0.1:{port}/chuyen-huong.png)\n\n"
+            f"![Không giao thức](//127.0.0.1:{port}/khong-giao-thuc.png)\n\n"
+            f"![Cổng khác](http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/cong-khac.png)"
+        ))  # fmt: skip
+        second = build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "c")
+        warnings = " | ".join(w.format() for w in second.warnings)
+        assert "chuyen-huong.png' could not be downloaded" in warnings, warnings
+        assert "khong-giao-thuc.png' could not be downloaded" in warnings, warnings  # https: to an http server
+        assert "cong-khac.png' is on the web" in warnings, warnings
+        assert hits.count("/chuyen-huong.png") >= 1 and "/anh.png" not in hits[1:]
     finally:
         server.shutdown()
         server.server_close()

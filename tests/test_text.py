@@ -131,3 +131,22 @@ def test_corpus_mixed_tone_styles_reported(corpus, name: str, old: str, new: str
     assert text.mixed_tone_styles(raw) is not None
     # Reported, never silently changed.
     assert old in text.clean(raw).text and new in text.clean(raw).text
+
+
+def test_clean_removes_what_xml_forbids() -> None:
+    cleaned = text.clean("Hà\ufffeNội\uffff, \U0001fffeSơn\x85 La\ufdd0.")
+    assert cleaned.text == "HàNội, Sơn La."
+    assert any(f.kind == "control characters removed" and f.count == 5 for f in cleaned.findings)
+
+
+def test_tone_style_fix_leaves_addresses_alone() -> None:
+    from pressbook.check import repaired
+
+    source = (
+        "---\ntitle: Hòa bình\nimage: images/hòa-bình.png\nsource_url: https://example.vn/hòa\n---\n"
+        'Hòa thuận ![Hòa hợp](images/hòa.png) <img src="thủy.png" alt="x"> [khỏe](https://example.vn/khỏe).\n'
+    )
+    fixed = repaired(source, "new")
+    assert "title: Hoà bình" in fixed and "Hoà thuận" in fixed and "![Hoà hợp]" in fixed and "[khoẻ]" in fixed
+    for address in ("images/hòa-bình.png", "https://example.vn/hòa", "(images/hòa.png)", '"thủy.png"', "(https://example.vn/khỏe)"):
+        assert address in fixed, address

@@ -313,7 +313,7 @@ def read_markdown(path: Path, tz: tzinfo) -> Article:
     return Article(
         **front.model_dump(),
         path=path,
-        slug=path.stem,
+        slug=text.slugify(path.stem, max_length=200),
         body=text.clean(split.body).text,
         body_line=split.body_line,
     )

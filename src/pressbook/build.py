@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import layouts, text
-from .cache import file_digest, project_cache, tool_versions, tree_fingerprint
+from .cache import file_digest, html_key, project_cache, tool_versions, tree_fingerprint
 from .config import Project
 from .errors import ArticleError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
@@ -101,22 +100,13 @@ def output_stem(project: Project, edition_id: str) -> str:
     return f"{text.slugify(project.config.publication.name)}-{edition_id}"
 
 
-def _pdf_warnings(result) -> list[Problem]:
-    found = [
-        Problem(f"the renderer was refused '{url[:100]}' (outside the project)", severity="warning")
-        for url in dict.fromkeys(result.refused)
-    ]
-    messages = [m for m in result.warnings if not any(url[:60] in m for url in result.refused)]
-    return found + [Problem(f"renderer: {m}", severity="warning") for m in messages]
-
-
 def _write_pdf(document, target: Path) -> tuple[Output, list[Problem]]:
-    from . import pdf  # WeasyPrint is slow to import; only PDF builds need it
+    from . import chunks, pdf  # WeasyPrint is slow to import; only PDF builds need it
 
-    identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
+    identifier = html_key("pdf", document.html, document.readable)[:32].encode()
     result = pdf.render_pdf(document.html, base_url=document.base_url, readable=document.readable, identifier=identifier)
     write_atomic(target, result.data)
-    return Output(target, "pdf", len(result.data), result.pages), _pdf_warnings(result)
+    return Output(target, "pdf", len(result.data), result.pages), chunks.renderer_warnings([result])
 
 
 def build(

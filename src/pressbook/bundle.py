@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from .files import write_atomic
+from .files import referenced_files, write_atomic
 from .render import Document
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-_FILE_URL = re.compile(r"""file://[^"')\s<>]+""")
 
 
 def export(document: Document, target: Path) -> int:
@@ -21,25 +19,27 @@ def export(document: Document, target: Path) -> int:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    # Only files the document really loads, and only from the folders the renderer may read.
+    files = referenced_files(document.html, document.readable)
     names: dict[str, str] = {}
+    for url, source in sorted(files.items(), key=lambda item: len(item[0]), reverse=True):
+        name = source.name
+        if name in names.values():
+            name = f"{len(names)}-{name}"
+        shutil.copyfile(source, folder / name)
+        names[url] = name
+    # Longest first, so that no address is replaced inside a longer one.
+    pattern = re.compile("|".join(re.escape(url) for url in names)) if names else None
 
-    def local(match: re.Match[str]) -> str:
-        url = match.group(0)
-        if url not in names:
-            source = Path(unquote(urlsplit(url).path))
-            name = source.name
-            if name in names.values():
-                name = f"{len(names)}-{name}"
-            shutil.copyfile(source, folder / name)
-            names[url] = name
-        return names[url]
+    def relocate(text: str, prefix: str) -> str:
+        return pattern.sub(lambda m: prefix + names[m.group(0)], text) if pattern else text
 
     styles = "\n".join(_STYLE.findall(document.html))
-    css = _FILE_URL.sub(local, styles)  # relative to style.css, which sits beside them
+    css = relocate(styles, "")  # relative to style.css, which sits beside them
     write_atomic(folder / "style.css", css.encode("utf-8"))
     html = _STYLE.sub("", document.html, count=0)
     html = html.replace("</head>", f'<link rel="stylesheet" href="{folder.name}/style.css">\n</head>', 1)
-    html = _FILE_URL.sub(lambda m: f"{folder.name}/{local(m)}", html)
+    html = relocate(html, f"{folder.name}/")
     data = html.encode("utf-8")
     write_atomic(target, data)
     return len(data)

@@ -8,18 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from .errors import OutputError
-from .files import write_atomic
-
-_FILE_URL = re.compile(r"""file://[^"')\s<>]+""")
+from .files import referenced_files, write_atomic
 
 
 @lru_cache(maxsize=4096)
@@ -54,15 +51,30 @@ def tool_versions() -> str:
     return ";".join(parts)
 
 
-def html_key(kind: str, html: str, options: dict[str, Any] | None = None) -> str:
-    """The key of an HTML document's render: its text, every local file it names, tool versions."""
+def html_key(kind: str, html: str, readable: Sequence[Path], options: dict[str, Any] | None = None) -> str:
+    """The key of an HTML document's render: its text, the bytes of every local file it loads,
+    tool versions.
+
+    Addresses inside the `readable` folders are keyed relative to their folder, so the same
+    edition in another checkout (or on another machine) has the same key, and the PDF identifier
+    made from it is the same."""
+    folders = sorted({folder.resolve().as_uri() for folder in readable}, key=len, reverse=True)
+
+    def portable(url: str) -> str:
+        for number, folder in enumerate(folders):
+            if url.startswith(folder + "/"):
+                return f"@{number}{url[len(folder):]}"
+        return url
+
+    files = referenced_files(html, readable)
+    for folder_number, folder in enumerate(folders):
+        html = html.replace(folder + "/", f"@{folder_number}/")
     sha = hashlib.sha256()
     sha.update(f"{kind}\n{tool_versions()}\n{json.dumps(options or {}, sort_keys=True)}\n".encode())
     sha.update(html.encode("utf-8"))
-    for url in sorted(set(_FILE_URL.findall(html))):
-        path = Path(unquote(urlsplit(url).path))
-        sha.update(url.encode())
-        sha.update(file_digest(path).encode() if path.is_file() else b"missing")
+    for url, path in sorted(files.items()):
+        sha.update(portable(url).encode())
+        sha.update(file_digest(path).encode())
     return sha.hexdigest()
 
 

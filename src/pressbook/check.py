@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import images, text
-from .articles import Article, article_files, load_articles, read_bytes
+from .articles import READERS, Article, article_files, load_articles, read_bytes
 from .config import Project
 from .errors import ArticleError, Problem
 from .files import write_atomic
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
 
 
@@ -102,11 +103,21 @@ def _line_of(source: str, word: str) -> int | None:
     return None
 
 
+# What a tone-style change must not touch: link and picture targets, raw HTML tags, and the
+# front matter's file and web addresses (a file called "hoà.png" must keep its name).
+_ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\n]*>|^(?:image|source_url)\s*:.*$", re.M)
+
+
 def repaired(source: str, tone_style: str) -> str:
     """An article's text after every safe repair (and tone style, when the project sets one)."""
     fixed = text.clean(source).text
     if tone_style in ("old", "new"):
-        fixed = text.convert_tone_style(fixed, tone_style)
+        parts, last = [], 0
+        for match in _ADDRESSES.finditer(fixed):
+            parts += [text.convert_tone_style(fixed[last : match.start()], tone_style), match.group(0)]
+            last = match.end()
+        parts.append(text.convert_tone_style(fixed[last:], tone_style))
+        fixed = "".join(parts)
     return fixed
 
 
@@ -135,7 +146,7 @@ def check_project(project: Project, fix: bool = False) -> Report:
         for path in sorted(project.articles_dir.rglob("*")):
             if (
                 path.is_file()
-                and path.suffix.lower() not in {".md", ".markdown", *IMAGE_SUFFIXES}
+                and path.suffix.lower() not in {*READERS, *images.SUFFIXES}
                 and path.name not in IGNORED_NAMES
             ):
                 problems.append(

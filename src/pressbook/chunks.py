@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fonts as fontlib
 from . import layouts, merge, render
@@ -24,6 +24,9 @@ from .cache import Cache, html_key, tool_versions
 from .config import Project
 from .edition import Edition
 from .errors import EditionError, Problem
+
+if TYPE_CHECKING:
+    from . import pdf
 
 Progress = Callable[[str, int, int], None]
 PX = merge.PT_PER_PX
@@ -44,7 +47,7 @@ class Task:
     @property
     def key(self) -> str:
         options = {"furniture": self.furniture, "bookmarks": self.bookmarks, "variant": self.variant}
-        return html_key(self.kind, self.html, options)
+        return html_key(self.kind, self.html, self.readable, options)
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,8 @@ def chunkable(layout: layouts.Layout, edition: Edition) -> bool:
     return layout.chunks and layout.style.get("section_break") == "right" and len(edition.sections) > 1
 
 
-def _warnings(pieces: Sequence[Piece]) -> list[Problem]:
+def renderer_warnings(pieces: Sequence[Piece | pdf.Rendered]) -> list[Problem]:
+    """What the renderer refused or complained about while making `pieces`, as warnings."""
     found = []
     for piece in pieces:
         # Pictures are checked before the HTML is made; anything refused here slipped past that.
@@ -238,9 +242,13 @@ def _warnings(pieces: Sequence[Piece]) -> list[Problem]:
     return found
 
 
-def _plan(front_pages: int, chunks: Sequence[Piece]) -> tuple[merge.Plan, list[int]]:
-    """Where every page comes from, and the first page (0-based) of each chunk."""
-    layout: list[tuple[str, object]] = [("front", i) for i in range(front_pages)]
+def _plan(front_pages: int, chunks: Sequence[Piece], front_used: int | None = None) -> tuple[merge.Plan, list[int]]:
+    """Where every page comes from, and the first page (0-based) of each chunk.
+
+    The front matter has `front_pages` places; when its final render is shorter (`front_used`),
+    the places it leaves are blank pages."""
+    used = front_pages if front_used is None else front_used
+    layout: list[tuple[str, object]] = [("front", i) if i < used else ("blank", None) for i in range(front_pages)]
     starts = []
     for index, chunk in enumerate(chunks):
         if len(layout) % 2 == 1:  # the next page would be a left-hand page
@@ -261,7 +269,7 @@ def build_pdf(
 ) -> Result:
     """The edition's PDF, rendered in pieces where the layout allows it (the caller closes `renderer`)."""
     cache = renderer.cache
-    problems = render.glyph_problems(edition.articles, fonts)
+    problems = render.glyph_problems(edition.articles, fonts, edition)
     if problems:
         raise EditionError(problems=problems)
     warnings: list[Problem] = []
@@ -274,8 +282,9 @@ def build_pdf(
         if variant or not chunkable(layout, edition):
             views = tuple(render.section_view(project, s, layout, warnings) for s in edition.sections)
             document = render.edition_document(project, edition, layout, fonts, views=views)
+            warnings += document.warnings
             piece = renderer.run([task("full", document)])[0]
-            return Result(piece.data, piece.pages, tuple(warnings + _warnings([piece])), renderer.rendered, renderer.reused)
+            return Result(piece.data, piece.pages, tuple(warnings + renderer_warnings([piece])), renderer.rendered, renderer.reused)
 
         headings = tuple(render.section_view(project, s, layout, [], body=False) for s in edition.sections)
 
@@ -283,6 +292,7 @@ def build_pdf(
             document = render.edition_document(
                 project, edition, layout, fonts, part="front", pages=pages, views=headings
             )
+            warnings.extend(w for w in document.warnings if w not in warnings)
             return task("front", document, bookmarks=False)
 
         # The contents with stand-in numbers first (its length is needed to number the pages),
@@ -310,10 +320,12 @@ def build_pdf(
             document = render.furniture_document(project, edition, layout, fonts, furniture)
             return task("furniture", document, bookmarks=False)
 
-        # The contents' final numbers and the page furniture are rendered side by side; if the
-        # real numbers change the length of the contents (rare), both are done again.
+        # The contents' final numbers and the page furniture are rendered side by side. If the
+        # real numbers make the contents longer than planned (rare), both are done again with
+        # room for it; if shorter, the spare places become blank pages. The room only grows,
+        # so this settles.
         front_pages = front_piece.pages
-        for _ in range(3):
+        while True:
             plan, starts = _plan(front_pages, chunks)
             numbers = {
                 article.anchor: str(start + chunk.anchors[article.anchor][0] + 1)
@@ -321,9 +333,11 @@ def build_pdf(
                 for article in section.articles
             }
             front_piece, overlay = renderer.run([front(numbers), furniture_task(plan)], stage="contents")
-            if front_piece.pages == front_pages:
+            if front_piece.pages <= front_pages:
                 break
             front_pages = front_piece.pages
+        if front_piece.pages < front_pages:
+            plan, starts = _plan(front_pages, chunks, front_piece.pages)
         all_pieces = [*chunks, front_piece, overlay]
 
         bookmarks, links = [], []
@@ -351,7 +365,7 @@ def build_pdf(
             cache.put("merged", merged_key, data, {"pages": len(plan.layout)})
         if renderer.progress:
             renderer.progress("merge", 1, 1)
-        return Result(data, len(plan.layout), tuple(warnings + _warnings(all_pieces)), renderer.rendered, renderer.reused)
+        return Result(data, len(plan.layout), tuple(warnings + renderer_warnings(all_pieces)), renderer.rendered, renderer.reused)
     except BaseException:
         renderer.close(interrupted=True)
         raise

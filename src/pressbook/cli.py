@@ -175,7 +175,7 @@ def list_(
     out.print(table)
 
 
-def _report(result: Built, quiet: bool, verbose: bool = False) -> None:
+def _report(result: Built, quiet: bool) -> None:
     _show(result.warnings, Path.cwd())
     if quiet:
         return
@@ -291,7 +291,7 @@ def build(
             skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars, pdf_variant=pdf_variant,
             impose=impose, signature=signature, marks=marks, bleed=bleed, grayscale=grayscale,
         )  # fmt: skip
-    _report(result, quiet, verbose)
+    _report(result, quiet)
     if impose and not quiet:
         _guide(impose)
 

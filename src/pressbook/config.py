@@ -67,11 +67,73 @@ class SecuritySettings(_Frozen):
 
     allow_hosts: tuple[str, ...] = ()  # web hosts whose pictures may be downloaded
 
+    @field_validator("allow_hosts")
+    @classmethod
+    def _host_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        hosts = tuple(host.strip().lower() for host in value)
+        for host in hosts:
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?", host):
+                raise ValueError(
+                    f"'{host}' is not a host name such as 'anh.baodienbienphu.info.vn' (or 'host:8080')"
+                )
+        return hosts
+
 
 class EpubSettings(_Frozen):
     """How e-books are made."""
 
     subset_fonts: bool = True
+
+
+# What `[style]` (in pressbook.toml or a layout's layout.toml) may set: each value goes into CSS,
+# so each key has the pattern its value must match.
+STYLE_KEYS = {
+    "page_size": r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?",
+    "margin_top": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "margin_bottom": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "margin_inner": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "margin_outer": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "font_size": r"\d+(\.\d+)?pt",
+    "line_height": r"\d+(\.\d+)?",
+    "columns": r"[1-4]",
+    "text_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
+    "accent_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
+    "rule_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
+    "section_break": r"right|page|auto",
+    "body_font": r"[\w \-]+",
+    "heading_font": r"[\w \-]+",
+    "marks": r"none|crop|cross|crop cross",
+    "bleed": r"\d+(\.\d+)?(mm|cm|in|pt)",
+    "grayscale": r"true|false",
+}
+
+
+def style_value(value: object) -> str:
+    """A style value as CSS-ready text (TOML's true/false as 'true'/'false')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def style_problems(values: object, path: Path | None, text: str = "") -> list[Problem]:
+    """Every unknown key or invalid value in a `[style]` table, with its line."""
+    if not isinstance(values, dict):
+        return []
+    problems = []
+    for key, value in values.items():
+        line = toml_key_line(text, ["style", str(key)]) if text else None
+        pattern = STYLE_KEYS.get(key)
+        if pattern is None:
+            problems.append(Problem(
+                f"style key '{key}' is unknown", path=path, line=line, field=f"style.{key}",
+                hint="known keys: " + ", ".join(sorted(STYLE_KEYS)),
+            ))  # fmt: skip
+        elif not re.fullmatch(pattern, style_value(value)):
+            problems.append(Problem(
+                f"style value {value!r} is not valid for '{key}'", path=path, line=line, field=f"style.{key}",
+                hint="see README 'Configuration' for what each style key takes",
+            ))  # fmt: skip
+    return problems
 
 
 class Config(_Frozen):
@@ -81,7 +143,7 @@ class Config(_Frozen):
     edition: EditionSettings = EditionSettings()
     text: TextSettings = TextSettings()
     imports: ImportSettings = Field(default=ImportSettings(), alias="import")
-    style: dict[str, str | int | float] = Field(default_factory=dict)
+    style: dict[str, bool | str | int | float] = Field(default_factory=dict)
     epub: EpubSettings = EpubSettings()
     security: SecuritySettings = SecuritySettings()
 
@@ -180,11 +242,11 @@ def load_config(path: Path) -> Config:
 
 
 def parse_config(data: dict, path: Path | None = None, text: str = "") -> Config:
-    """Validate already-parsed config data."""
+    """Validate already-parsed config data (the `[style]` values too), reporting every problem."""
+    problems = style_problems(data.get("style"), path, text)
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             dotted = ".".join(str(part) for part in err["loc"])
             message = _pydantic_message(err)
@@ -196,6 +258,9 @@ def parse_config(data: dict, path: Path | None = None, text: str = "") -> Config
                 )
             )
         raise ConfigError(problems=problems) from None
+    if problems:
+        raise ConfigError(problems=problems)
+    return config
 
 
 def _pydantic_message(err: dict) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from .fonts import FontSet
 
@@ -82,7 +82,7 @@ def draw_cover(text: CoverText, fonts: FontSet, picture: Path | None = None, acc
 
     if picture is not None:
         with Image.open(picture) as source:
-            art = source.convert("RGB")
+            art = ImageOps.exif_transpose(source).convert("RGB")
         room_top, room_bottom = top + 90, HEIGHT - 260
         art.thumbnail((inner, room_bottom - room_top), Image.Resampling.LANCZOS)
         left = (WIDTH - art.width) // 2

@@ -5,6 +5,7 @@ and the metadata. `epub.py` packs it; nothing here knows about ebooklib."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -82,22 +83,16 @@ class _Pictures:
     resources: dict[Path, Resource] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
-    def resolver(self, article: Article):
-        def resolve(src: str) -> str | None:
-            try:
-                path = images.policy(self.project).locate(src, article.folder)
-            except images.ImageRefused as refused:
-                self.warnings.append(
-                    Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
-                )
-                return None
-            if path not in self.resources:
-                data, kind = images.for_screen(path)
-                name = f"images/{len(self.resources) + 1:03d}-{path.stem}.{'jpg' if kind == 'jpeg' else 'png'}"
-                self.resources[path] = Resource(name, MEDIA_TYPES[kind], data)
-            return "../" + self.resources[path].name
+    def resolver(self, article: Article) -> Callable[[str], str | None]:
+        return render.picture_resolver(self.project, article, self.warnings, self._resource)
 
-        return resolve
+    def _resource(self, path: Path) -> str:
+        if path not in self.resources:
+            data, kind = images.for_screen(path)
+            # Numbered names: a file name's spaces or brackets would break hrefs and ids.
+            name = f"images/{len(self.resources) + 1:03d}.{'jpg' if kind == 'jpeg' else 'png'}"
+            self.resources[path] = Resource(name, MEDIA_TYPES[kind], data)
+        return "../" + self.resources[path].name
 
 
 def identifier(project: Project, edition: Edition) -> str:
@@ -128,7 +123,8 @@ def to_xhtml(fragment: str) -> Markup:
 
 
 def _chapter_name(article: Article) -> str:
-    return f"{TEXT}/{article.slug}.xhtml"
+    # "a-" keeps chapters apart from the book's own pages (an article may be called "cover").
+    return f"{TEXT}/a-{article.slug}.xhtml"
 
 
 def _visible_text(documents: list[Document]) -> str:
@@ -156,7 +152,7 @@ def build_ebook(
     """The whole e-book of an edition, as data."""
     if not edition.articles:
         raise EditionError(f"issue '{edition.id}' selects no articles")
-    problems = render.glyph_problems(edition.articles, fonts)
+    problems = render.glyph_problems(edition.articles, fonts, edition)
     if problems:
         raise EditionError(problems=problems)
     env = layouts.environment(project)
@@ -186,19 +182,8 @@ def build_ebook(
             entries.append((article.title, name))
         toc.append(TocSection(section.name, entries[0][1], tuple(entries)))
 
-    cover_picture = edition.cover_image
-    if cover_picture is not None:
-        try:
-            cover_picture = images.policy(project).locate(cover_picture.name, cover_picture.parent)
-        except images.ImageRefused:
-            cover_picture = None
-    if cover_picture is None:
-        first = next((a for a in edition.articles if a.image), None)
-        if first is not None:
-            try:
-                cover_picture = images.policy(project).locate(first.image or "", first.folder)
-            except images.ImageRefused:
-                cover_picture = None
+    cover_picture, refused = render.cover_picture(project, edition, fallback=True)
+    pictures.warnings.extend(refused)
     line = " · ".join(
         filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, language)])
     )

@@ -135,6 +135,7 @@ class Edition:
     language: str
     period: Period
     sections: tuple[Section, ...]
+    manifest: Path | None = None  # the issues/<issue>.toml it was made with, if any
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -179,14 +180,16 @@ def _resolve(ref: str, articles: Sequence[Article]) -> Article | None:
 
 
 def _explicit(loaded: LoadedManifest, articles: Sequence[Article]) -> list[Article]:
-    chosen, problems = [], []
+    chosen: list[Article] = []
+    problems: list[Problem] = []
+    named: dict[Path, str] = {}
     for ref in loaded.manifest.articles:
         found = _resolve(ref, articles)
+        line = next(
+            (n for n, text in enumerate(loaded.text.splitlines(), 1) if f'"{ref}"' in text or f"'{ref}'" in text),
+            None,
+        )
         if found is None:
-            line = next(
-                (n for n, text in enumerate(loaded.text.splitlines(), 1) if f'"{ref}"' in text or f"'{ref}'" in text),
-                None,
-            )
             problems.append(
                 Problem(
                     f"names article '{ref}', which does not exist (or could not be read)",
@@ -194,7 +197,16 @@ def _explicit(loaded: LoadedManifest, articles: Sequence[Article]) -> list[Artic
                     hint="use the article's slug (file name without .md) or its path below articles/",
                 )  # fmt: skip
             )
+        elif found.path in named:
+            problems.append(
+                Problem(
+                    f"names article '{ref}' a second time (first as '{named[found.path]}')",
+                    path=loaded.path, line=line, field="articles",
+                    hint="list each article once; remove one of the two lines",
+                )  # fmt: skip
+            )
         else:
+            named[found.path] = ref
             chosen.append(found)
     if problems:
         raise EditionError(problems=problems)
@@ -259,4 +271,5 @@ def select(
         language=language,
         period=period,
         sections=section_list,
+        manifest=manifest.path if manifest else None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,9 +100,3 @@ class OutputError(PressbookError):
 class EditionError(PressbookError):
     """An edition cannot be selected or assembled."""
 
-
-def raise_if_any(problems: Iterable[Problem], error: type[PressbookError] = PressbookError) -> None:
-    """Raise `error` carrying every problem of severity 'error', if there is any."""
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise error(problems=errors)

@@ -9,8 +9,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from .errors import ConfigError, Problem
 
 FONTS_TOML = "fonts.toml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +47,10 @@ def _verified(path: str, size: int, mtime_ns: int) -> str | None:
                 if width * height > MAX_PIXELS:
                     return f"is {width}×{height} pixels, more than pressbook will decode"
                 image.verify()
+            # verify() checks little for some formats (a truncated JPEG passes): decode it too,
+            # so a picture that cannot be drawn is refused here, not halfway through a build.
+            with Image.open(path) as image:
+                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "is a decompression bomb (far more pixels than its size suggests)"
     except UnidentifiedImageError:
@@ -76,17 +81,22 @@ class Policy:
         """The checked file an image reference names, relative to the article's `folder`."""
         if is_remote(src):
             return self._download(src)
-        parts = urlsplit(src)
-        if parts.scheme or src.startswith("/") or parts.netloc:
-            raise ImageRefused("is not a path relative to the article")
-        relative = Path(unquote(parts.path))
-        if ".." in relative.parts:
-            raise ImageRefused("is outside the article's folder")
-        resolved = (folder / relative).resolve()
-        if not resolved.is_relative_to(self.root.resolve()):
-            raise ImageRefused("leads outside the project (through a link)")
-        if not resolved.is_file():
-            raise ImageRefused("does not exist")
+        try:
+            parts = urlsplit(src)
+            if parts.scheme or src.startswith("/") or parts.netloc:
+                raise ImageRefused("is not a path relative to the article")
+            relative = Path(unquote(parts.path))
+            if ".." in relative.parts:
+                raise ImageRefused("is outside the article's folder")
+            resolved = (folder / relative).resolve()
+            if not resolved.is_relative_to(self.root.resolve()):
+                raise ImageRefused("leads outside the project (through a link)")
+            if not resolved.is_file():
+                raise ImageRefused("does not exist")
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, ImageRefused):
+                raise
+            raise ImageRefused("is not a usable file name") from None
         if resolved.suffix.lower() not in SUFFIXES:
             raise ImageRefused(f"is not a picture pressbook can use ({', '.join(sorted(SUFFIXES))})")
         verify(resolved)
@@ -104,27 +114,39 @@ class Policy:
         folder = (self.downloads.parent if self.downloads else self.root / ".cache" / "pressbook") / "grey"
         target = folder / f"{file_digest(path)}.png"
         if not target.is_file():
+            from PIL import ImageOps
+
             with Image.open(path) as image:
                 out = BytesIO()
-                image.convert("L").save(out, format="PNG", optimize=True)
+                ImageOps.exif_transpose(image).convert("L").save(out, format="PNG", optimize=True)
             write_atomic(target, out.getvalue())
         return target
 
     def _download(self, url: str) -> Path:
-        parts = urlsplit(url if "://" in url else "https:" + url)
-        if parts.scheme not in ("http", "https") or parts.hostname not in self.allow_hosts or self.downloads is None:
+        try:
+            parts = urlsplit(url if "://" in url else "https:" + url)
+            port = parts.port
+        except ValueError:
+            raise ImageRefused("is not a web address pressbook can read") from None
+        # A host on the usual ports, or "host:port" exactly as the config lists it.
+        allowed = {host.lower() for host in self.allow_hosts}
+        host_allowed = (parts.hostname in allowed and port in (None, 80, 443)) or f"{parts.hostname}:{port}" in allowed
+        if parts.scheme not in ("http", "https") or not host_allowed or self.downloads is None:
             raise ImageRefused("is on the web and will be left out of editions")
         import hashlib
-        import urllib.request
+        import http.client
 
+        url = parts.geturl()
         target = self.downloads / (hashlib.sha256(url.encode()).hexdigest() + Path(parts.path).suffix.lower()[:6])
         if not target.is_file():
             opener = urllib.request.build_opener(_NoRedirect)
             try:
                 with opener.open(urllib.request.Request(url, headers={"User-Agent": "pressbook"}), timeout=10) as response:
                     data = response.read(MAX_IMAGE_BYTES + 1)
-            except OSError as exc:
-                raise ImageRefused(f"could not be downloaded: {exc}") from None
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                if isinstance(exc, urllib.error.HTTPError):
+                    exc.close()  # a refused redirect or an error page holds its connection open
+                raise ImageRefused(f"could not be downloaded: {exc!s:.200}") from None
             if len(data) > MAX_IMAGE_BYTES:
                 raise ImageRefused(f"is larger than {MAX_IMAGE_BYTES // 1024 // 1024} MB")
             from .files import write_atomic
@@ -150,11 +172,6 @@ def policy(project: "Project") -> Policy:
     return Policy(project.root, project.config.security.allow_hosts, downloads)
 
 
-def locate(src: str, folder: Path, root: Path) -> Path:
-    """The checked file an image reference names (files inside `root` only, nothing from the web)."""
-    return Policy(root).locate(src, folder)
-
-
 MAX_SCREEN_SIDE = 1400
 
 
@@ -164,10 +181,12 @@ def for_screen(path: Path, max_side: int = MAX_SCREEN_SIDE) -> tuple[bytes, str]
     Drawings with few colours stay PNG (palette, optimised); photographs become JPEG."""
     from io import BytesIO
 
-    from PIL import Image
+    from PIL import Image, ImageOps
 
-    with Image.open(path) as image:
-        image.load()
+    with Image.open(path) as opened:
+        # Phone photographs are stored sideways with an orientation tag: turn the pixels instead,
+        # as the PDF renderer does, since the re-encoded copy keeps no tag.
+        image = ImageOps.exif_transpose(opened)
         if max(image.size) > max_side:
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         out = BytesIO()

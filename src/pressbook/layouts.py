@@ -18,30 +18,11 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n
-from .config import Project
+from .config import STYLE_KEYS, Project, style_value
 from .errors import ConfigError, UsageError
 
 LAYOUT_FILE = "layout.toml"
 # Style keys a newsroom may set in pressbook.toml [style] (or a layout in its layout.toml).
-STYLE_KEYS = {
-    "page_size": r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?",
-    "margin_top": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "margin_bottom": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "margin_inner": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "margin_outer": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "font_size": r"\d+(\.\d+)?pt",
-    "line_height": r"\d+(\.\d+)?",
-    "columns": r"[1-4]",
-    "text_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
-    "accent_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
-    "rule_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
-    "section_break": r"right|page|auto",
-    "body_font": r"[\w \-]+",
-    "heading_font": r"[\w \-]+",
-    "marks": r"none|crop|cross|crop cross",
-    "bleed": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "grayscale": r"true|false",
-}
 
 
 @dataclass(frozen=True)
@@ -130,9 +111,9 @@ def validate_style(values: Mapping[str, Any], source: Path | None) -> dict[str, 
                 f"style key '{key}' is unknown", path=source, field=f"style.{key}",
                 hint="known keys: " + ", ".join(sorted(STYLE_KEYS)),
             )  # fmt: skip
-        if not re.fullmatch(pattern, str(value)):
+        if not re.fullmatch(pattern, style_value(value)):
             raise ConfigError(f"style value {value!r} is not valid for '{key}'", path=source, field=f"style.{key}")
-        checked[key] = str(value)
+        checked[key] = style_value(value)
     return checked
 
 

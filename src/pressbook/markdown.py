@@ -5,8 +5,9 @@ rendered to HTML for print (footnotes in place, for `float: footnote`) or for e-
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from urllib.parse import urlsplit
@@ -25,39 +26,77 @@ Target = Literal["print", "endnotes", "epub"]
 # forms, links to stylesheets, meta, base, objects or event handlers (nh3 drops those).
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
     "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"}, "abbr": {"title"},
+    "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "scope", "style"}, "abbr": {"title"},
     "ol": {"start"}, "*": {"lang"},
 }  # fmt: skip
 URL_SCHEMES = {"http", "https", "mailto"}
+# pressbook's own markup, which the sanitiser lets through with these values only.
+_OWN_TAGS = {"aside", "section"}
+_OWN_VALUES = {
+    "class": {"nobreak", "footnote", "note-ref", "endnotes", "footnotes", "note-number"},
+    "role": {"doc-noteref", "doc-footnote"},
+    "data-epub-type": {"noteref", "footnote"},
+}
+_OWN_ATTRIBUTES = {"span": {"class"}, "sup": {"class"}, "ol": {"class"}, "p": {"class"},
+                   "section": {"class"}, "a": {"role", "data-epub-type", "id"},
+                   "aside": {"role", "data-epub-type", "id"}}  # fmt: skip
+_ALIGNMENT = re.compile(r"text-align:\s*(left|center|right);?")
 _NO_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")  # a picture whose source was refused
 
 
-def sanitise(html: str, image: Callable[[str], "str | None"] | None = None) -> str:
-    """Raw HTML reduced to the allow-list: safe tags, safe attributes, web links only.
+def safe_href(value: str) -> str | None:
+    """A link target an article may use: web and mail addresses and in-page anchors.
+
+    A path or file: address would point into the build machine's or the reader's own disk."""
+    value = value.strip()
+    if value.startswith("#"):
+        return value
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError:
+        return None
+    return value if scheme in URL_SCHEMES else None
+
+
+def sanitise(
+    html: str,
+    image: Callable[[str], "str | None"] | None = None,
+    own: Callable[[str, str, str], "str | None"] | None = None,
+) -> str:
+    """HTML reduced to the allow-list: safe tags, safe attributes, web links only.
 
     `image` maps every <img src> to the URL to use (or None to drop it), so pictures in raw HTML
-    pass the same checks as Markdown pictures."""
+    pass the same checks as Markdown pictures. `own` decides the attributes of pressbook's own
+    markup (classes, ids, roles); without it they are dropped."""
 
     def attribute(element: str, name: str, value: str) -> str | None:
         if element == "img" and name == "src":
             return image(value) if image else None
         if element == "a" and name == "href":
-            # Web and mail links only: a path would point into the reader's own disk.
-            return value if value.startswith("#") or urlsplit(value).scheme in URL_SCHEMES else None
+            return safe_href(value)
+        if name == "style":
+            # Only a table cell's alignment (Markdown's `:---:`), never a free style.
+            return value if _ALIGNMENT.fullmatch(value) else None
+        if name in ("class", "role", "data-epub-type", "id"):
+            return own(element, name, value) if own else None
         return value
 
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    if own:
+        for tag, names in _OWN_ATTRIBUTES.items():
+            attributes.setdefault(tag, set()).update(names)
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener",
+        tags=ALLOWED_TAGS | (_OWN_TAGS if own else set()),
+        attributes=attributes,
+        url_schemes=URL_SCHEMES | ({"pressbook"} if own else set()),
+        link_rel=None,
         strip_comments=True,
         attribute_filter=attribute,
     )
@@ -105,13 +144,13 @@ def image_sources(body: str) -> list[str]:
 ImageResolver = Callable[[str], "str | None"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rendered:
-    """A body as HTML, with the images it shows and the ones it had to leave out."""
+    """A body as HTML, with the pictures it shows and the ones it had to leave out."""
 
     html: str
-    images: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+    images: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
 
 def _is_figure(tokens_: list[Token], index: int) -> bool:
@@ -123,18 +162,16 @@ def _is_figure(tokens_: list[Token], index: int) -> bool:
 
 
 def _image(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:
+    # The picture is resolved later, with those of raw HTML, when the whole body is sanitised;
+    # here it gets a numbered stand-in address that raw HTML cannot guess.
     token = tokens_[idx]
-    src = token.attrGet("src") or ""
     alt = self.renderInlineAsText(token.children or [], options, env)
-    resolved = env["resolve"](src)
-    result: Rendered = env["result"]
-    caption = f"<figcaption>{self.renderInline(token.children or [], options, env)}</figcaption>"
-    if resolved is None:
-        result.refused.append(src)
-        return caption if token.meta.get("figure") and alt else ""
-    result.images.append(src)
-    img = f'<img src="{escape(resolved)}" alt="{escape(alt)}"/>'
-    return img + (caption if token.meta.get("figure") and alt else "")
+    pictures: list[str] = env["pictures"]
+    pictures.append(token.attrGet("src") or "")
+    caption = ""
+    if token.meta.get("figure") and alt:
+        caption = f"<figcaption>{self.renderInline(token.children or [], options, env)}</figcaption>"
+    return f'<img src="pressbook:{env["nonce"]}:{len(pictures) - 1}" alt="{escape(alt)}"/>' + caption
 
 
 # Codes, ranges and units that must not break across lines: "05-CT/TW", "357/2025/NĐ-CP",
@@ -151,27 +188,24 @@ def _text(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) ->
     )
 
 
-def _raw(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:
-    result: Rendered = env["result"]
-
-    def image(src: str) -> str | None:
-        resolved = env["resolve"](src)
-        (result.images if resolved else result.refused).append(src)
-        return resolved
-
-    return sanitise(tokens_[idx].content, image)
-
-
 def _note_ref(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict) -> str:
-    number = tokens_[idx].meta["id"] + 1
+    meta = tokens_[idx].meta
+    number, again = meta["id"] + 1, meta.get("subId", 0)
     prefix = env["prefix"]
     if env["target"] == "print":
-        return f'<span class="footnote">{env["notes"].get(number - 1, "")}</span>'
+        if env["inside_note"]:
+            # A note that cites another note: in print the other note's words go in brackets.
+            words = env["note"](meta["id"])
+            return f" ({words})" if words else ""
+        # Printed note calls are numbered by the renderer: a second call of the same note
+        # would print it twice, so only the first one places it.
+        return "" if again else f'<span class="footnote">{env["note"](meta["id"])}</span>'
     if env["target"] == "endnotes":
         return f'<sup class="note-ref">{number}</sup>'
+    suffix = f"-{again}" if again else ""
     return (
         f'<sup><a data-epub-type="noteref" role="doc-noteref" href="#{prefix}fn{number}" '
-        f'id="{prefix}fnref{number}">{number}</a></sup>'
+        f'id="{env["nonce"]}:{prefix}fnref{number}{suffix}">{number}</a></sup>'
     )
 
 
@@ -187,17 +221,15 @@ def _renderer(target: Target) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"xhtmlOut": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
     md.add_render_rule("image", _image)
     md.add_render_rule("text", _text)
-    md.add_render_rule("html_block", _raw)
-    md.add_render_rule("html_inline", _raw)
     md.add_render_rule("footnote_ref", _note_ref)
     md.add_render_rule("heading_open", _heading)
     md.add_render_rule("heading_close", _heading)
     return md
 
 
-def _notes(md: MarkdownIt, tokens_: list[Token], env: dict) -> tuple[list[Token], dict[int, str]]:
-    """Split the footnote block off the token stream; render each note's content."""
-    notes: dict[int, str] = {}
+def _split_notes(tokens_: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """Split the footnote block off the token stream: the body's tokens and each note's."""
+    notes: dict[int, list[Token]] = {}
     kept: list[Token] = []
     index = 0
     while index < len(tokens_):
@@ -209,9 +241,9 @@ def _notes(md: MarkdownIt, tokens_: list[Token], env: dict) -> tuple[list[Token]
                 if tokens_[j].type == "footnote_open":
                     start = j
                 elif tokens_[j].type == "footnote_close" and start is not None:
-                    inner = [t for t in tokens_[start + 1 : j] if t.type != "footnote_anchor"]
-                    html = md.renderer.render(inner, md.options, env)
-                    notes[tokens_[start].meta["id"]] = html
+                    notes[tokens_[start].meta["id"]] = [
+                        t for t in tokens_[start + 1 : j] if t.type != "footnote_anchor"
+                    ]
             index = end + 1
             continue
         kept.append(token)
@@ -219,12 +251,43 @@ def _notes(md: MarkdownIt, tokens_: list[Token], env: dict) -> tuple[list[Token]
     return kept, notes
 
 
+def _note_renderer(md: MarkdownIt, notes: dict[int, list[Token]], env: dict) -> Callable[[int], str]:
+    """Render notes on demand, once each; a note that (indirectly) cites itself stops there."""
+    done: dict[int, str] = {}
+    busy: set[int] = set()
+
+    def note(key: int) -> str:
+        if key in done:
+            return done[key]
+        if key in busy or key not in notes:
+            return ""
+        busy.add(key)
+        outer = env["inside_note"]
+        env["inside_note"] = True
+        html = md.renderer.render(notes[key], md.options, env)
+        env["inside_note"] = outer
+        busy.discard(key)
+        if env["target"] == "print":
+            # Inside a footnote span only phrasing content is valid: paragraphs become runs of text.
+            html = re.sub(r"</p>\s*<p>", " ", html).replace("<p>", "").replace("</p>", "").strip()
+        done[key] = html
+        return html
+
+    return note
+
+
 def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = "") -> Rendered:
-    """Render a body for print or for an e-book; `resolve` maps an image src to a URL or refuses it."""
+    """Render a body for print or for an e-book; `resolve` maps an image src to a URL or refuses it.
+
+    Markdown and raw HTML are rendered together, then the whole body is sanitised once (so
+    inline tags such as `<b>…</b>` keep their content) and every picture, of Markdown or of raw
+    HTML, is resolved through `resolve`."""
     md = _renderer(target)
-    result = Rendered("")
+    # pressbook's own ids and pictures carry this until sanitising, which accepts no other.
+    nonce = secrets.token_hex(8)
+    pictures: list[str] = []
     env: dict[str, Any] = {
-        "resolve": resolve, "result": result, "prefix": prefix, "target": target,
+        "pictures": pictures, "prefix": prefix, "nonce": nonce, "target": target, "inside_note": False,
         "heading_shift": 0 if target == "epub" else 2,
     }  # fmt: skip
     parsed = md.parse(body, env)
@@ -234,21 +297,37 @@ def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = 
             for child in parsed[index + 1].children or []:
                 if child.type == "image":
                     child.meta["figure"] = True
-    parsed, notes = _notes(md, parsed, env)
-    if target == "print":
-        # Inside a footnote span only phrasing content is valid: paragraphs become runs of text.
-        env["notes"] = {k: re.sub(r"</p>\s*<p>", " ", v).replace("<p>", "").replace("</p>", "").strip()
-                        for k, v in notes.items()}  # fmt: skip
+    parsed, note_tokens = _split_notes(parsed)
+    env["note"] = note = _note_renderer(md, note_tokens, env)
     html = md.renderer.render(parsed, md.options, env)
-    if target == "epub" and notes:
+    if target == "epub" and note_tokens:
         asides = "".join(
-            f'<aside data-epub-type="footnote" role="doc-footnote" id="{prefix}fn{k + 1}">'
-            f'<p class="note-number"><a href="#{prefix}fnref{k + 1}">{k + 1}</a></p>{v}</aside>'
-            for k, v in sorted(notes.items())
+            f'<aside data-epub-type="footnote" role="doc-footnote" id="{nonce}:{prefix}fn{k + 1}">'
+            f'<p class="note-number"><a href="#{prefix}fnref{k + 1}">{k + 1}</a></p>{note(k)}</aside>'
+            for k in sorted(note_tokens)
         )
         html += f'<section class="footnotes">{asides}</section>'
-    elif target == "endnotes" and notes:
-        items = "".join(f"<li>{v}</li>" for _, v in sorted(notes.items()))
+    elif target == "endnotes" and note_tokens:
+        items = "".join(f"<li>{note(k)}</li>" for k in sorted(note_tokens))
         html += f'<ol class="endnotes">{items}</ol>'
-    result.html = html
-    return result
+
+    shown: list[str] = []
+    refused: list[str] = []
+
+    def picture(src: str) -> str | None:
+        own = re.fullmatch(rf"pressbook:{nonce}:(\d+)", src)
+        if src.startswith("pressbook:") and not own:
+            return None
+        source = pictures[int(own.group(1))] if own else src
+        resolved = resolve(source)
+        (shown if resolved else refused).append(source)
+        return resolved
+
+    def own_attribute(element: str, name: str, value: str) -> str | None:
+        if name == "id":
+            # pressbook's note ids only (raw HTML cannot add or repeat one).
+            return value.removeprefix(f"{nonce}:") if value.startswith(f"{nonce}:") else None
+        return value if value in _OWN_VALUES.get(name, ()) else None
+
+    clean = sanitise(html, picture, own_attribute)
+    return Rendered(clean, tuple(shown), tuple(refused))

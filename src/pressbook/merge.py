@@ -180,7 +180,7 @@ def assemble(
     front_pages = sum(1 for kind, _ in plan.layout if kind == "front")
     del pdf.pages[front_pages:]
     box = pdf.pages[0].mediabox
-    width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+    height = float(box[3]) - float(box[1])
     for number, (kind, where) in enumerate(plan.layout[front_pages:], start=front_pages):
         if kind == "blank":
             # The furniture's page for it is an empty page of the same geometry (and crop marks).

@@ -27,13 +27,20 @@ class ProjectFetcher(URLFetcher):
         self.readable = tuple(p.resolve() for p in readable)
         self.refused: list[str] = []
 
+    @staticmethod
+    def _inside(path: Path, folder: Path) -> bool:
+        # Below the folder, and not in a hidden folder of it (.git, .cache, .venv).
+        return path.is_relative_to(folder) and not any(
+            part.startswith(".") for part in path.relative_to(folder).parts[:-1]
+        )
+
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
-            if path.is_file() and any(path.is_relative_to(folder) for folder in self.readable):
+            if path.is_file() and any(self._inside(path, folder) for folder in self.readable):
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
         self.refused.append(url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -64,20 +64,42 @@ def release_moment(day: date, project: Project) -> datetime:
     return datetime.combine(day, time(), tzinfo=project.config.tz)
 
 
-def _resolver(article: Article, project: Project, warnings: list[Problem], grey: bool = False):
+def picture_resolver(
+    project: Project, article: Article, warnings: list[Problem], use: Callable[[Path], str]
+) -> Callable[[str], str | None]:
+    """Map an article's picture references to the URLs `use` gives their checked files; a refused
+    picture becomes a warning naming the article, and is left out."""
     rules = images.policy(project)
 
     def resolve(src: str) -> str | None:
         try:
-            found = rules.locate(src, article.folder)
-            return (rules.grey(found) if grey else found).as_uri()
-        except images.ImageRefused as refused:
-            warnings.append(
-                Problem(f"image '{src[:80]}' {refused}; left out", path=article.path, severity="warning")
-            )
+            return use(rules.locate(src, article.folder))
+        except (images.ImageRefused, OSError) as refused:
+            reason = refused if isinstance(refused, images.ImageRefused) else "could not be read"
+            warnings.append(Problem(f"image '{src[:80]}' {reason}; left out", path=article.path, severity="warning"))
             return None
 
     return resolve
+
+
+def cover_picture(project: Project, edition: Edition, *, fallback: bool = False) -> tuple[Path | None, list[Problem]]:
+    """The checked picture of an issue's cover (its manifest's `cover_image`); with `fallback`,
+    else the first picture of its articles. A refused cover picture is a warning."""
+    rules = images.policy(project)
+    if edition.cover_image is not None:
+        try:
+            return rules.locate(edition.cover_image.name, edition.cover_image.parent), []
+        except images.ImageRefused as refused:
+            problem = Problem(f"cover image {refused}; left out", path=edition.cover_image, severity="warning")
+            return None, [problem]
+    if fallback:
+        for article in edition.articles:
+            if article.image:
+                try:
+                    return rules.locate(article.image, article.folder), []
+                except images.ImageRefused:
+                    continue  # the article's own warning says why
+    return None, []
 
 
 def article_view(
@@ -92,7 +114,8 @@ def article_view(
 
     Without `body` only the heading fields are filled (enough for a contents page); with `grey`
     its pictures are grey copies."""
-    resolve = _resolver(article, project, warnings, grey)
+    rules = images.policy(project)
+    resolve = picture_resolver(project, article, warnings, lambda found: (rules.grey(found) if grey else found).as_uri())
     html = markdown.to_html(article.body, target=notes, resolve=resolve, prefix=f"{article.slug}-").html if body else ""
     image = resolve(article.image) if article.image and body else None
     return ArticleView(
@@ -112,25 +135,35 @@ def article_view(
     )
 
 
-def glyph_problems(articles: Sequence[Article], fonts: fontlib.FontSet) -> list[Problem]:
-    """Every character an article uses that the fonts cannot show: an error, never a tofu box."""
-    problems = []
+def glyph_problems(
+    articles: Sequence[Article], fonts: fontlib.FontSet, edition: Edition | None = None
+) -> list[Problem]:
+    """Every character the articles (and the edition's own title and note) use that the fonts
+    cannot show: an error, never a tofu box."""
+    texts: list[tuple[Path | None, str, str]] = []
     for article in articles:
         heading = " ".join(filter(None, [article.title, article.section]))
-        # The Markdown source holds every character the body prints (its syntax is ASCII).
+        # The Markdown source holds every character the body prints (its syntax is ASCII), but
+        # for character references (&#x1F600;), which its text shows decoded.
         body = " ".join(
             filter(None, [article.author, article.affiliation, article.lead, article.image_caption, article.body])
         )
-        for role, content in (("heading", heading), ("body", body)):
-            for ch in fontlib.missing_characters(content, fonts, role):
-                problems.append(
-                    Problem(
-                        f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
-                        f"({fonts.family(role)}) and would print as an empty box",
-                        path=article.path,
-                        hint="replace it, or add a font that has it to fonts/",
-                    )
+        if "&" in article.body:
+            body += " " + markdown.to_text(article.body)
+        texts += [(article.path, "heading", heading), (article.path, "body", body)]
+    if edition is not None:
+        texts += [(edition.manifest, "heading", edition.title), (edition.manifest, "body", edition.note or "")]
+    problems = []
+    for path, role, content in texts:
+        for ch in fontlib.missing_characters(content, fonts, role):
+            problems.append(
+                Problem(
+                    f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
+                    f"({fonts.family(role)}) and would print as an empty box",
+                    path=path,
+                    hint="replace it, or add a font that has it to fonts/",
                 )
+            )
     return problems
 
 
@@ -210,7 +243,7 @@ def section_views(
     """Every section and article of an edition made ready for templates (bodies as HTML).
 
     A character the fonts lack stops it here, naming the article."""
-    problems = glyph_problems(edition.articles, fonts)
+    problems = glyph_problems(edition.articles, fonts, edition)
     if problems:
         raise EditionError(problems=problems)
     warnings: list[Problem] = []
@@ -243,14 +276,11 @@ def edition_document(
         warnings += more
     wanted = set(sections) if sections is not None else None
     pub = project.config.publication
+    found, refused = cover_picture(project, edition)
+    warnings += refused
     cover = None
-    if edition.cover_image is not None:
-        try:
-            rules = images.policy(project)
-            found = rules.locate(edition.cover_image.name, edition.cover_image.parent)
-            cover = (rules.grey(found) if layout.style.get("grayscale") == "true" else found).as_uri()
-        except images.ImageRefused as refused:
-            warnings.append(Problem(f"cover image {refused}; left out", path=edition.cover_image, severity="warning"))
+    if found is not None:
+        cover = (images.policy(project).grey(found) if layout.style.get("grayscale") == "true" else found).as_uri()
     moment = release_moment(edition.date, project)
     label = i18n.label("articles", edition.language)
     context = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -31,7 +32,9 @@ def create(target: Path, name: str = "Báo Mẫu", publisher: str | None = None)
         dest = target / path.relative_to(source)
         dest.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix in (".toml", ".md"):
-            dest.write_text(Template(path.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
+            # In TOML the names sit inside "...": escaped as a TOML basic string (JSON's escapes).
+            filled = values if path.suffix == ".md" else {k: json.dumps(v, ensure_ascii=False)[1:-1] for k, v in values.items()}
+            dest.write_text(Template(path.read_text(encoding="utf-8")).safe_substitute(filled), encoding="utf-8")
         else:
             shutil.copyfile(path, dest)
         written.append(dest)

@@ -159,7 +159,11 @@ def convert_tone_style(text: str, style: str) -> str:
 
 _ODD_SPACES = re.compile("[\u00a0\u2007\u202f]")
 _INVISIBLES = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters and what XML forbids or calls a non-character (an EPUB cannot hold them).
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+    + "|[" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)) + "]"
+)
 # A tone mark left behind after a space: "thi ̣trường", "nghiêp ̣ khai".
 _DETACHED = re.compile(r"([^\W\d_]+)[ \u00a0]([" + TONES + r"])([ \u00a0]?)")
 
@@ -220,7 +224,7 @@ def _replace(text: str, pattern: re.Pattern[str], repl: str, kind: str, findings
 
 
 # Any character one of the repairs below acts on; text without them needs no repair.
-_SUSPECT = re.compile("[\u0300-\u036f\u00a0\u2007\u202f\u200b\u200c\u2060\ufeff\u00ad\u00d0\u00f0\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SUSPECT = re.compile("[\u0300-\u036f\u00a0\u2007\u202f\u200b\u200c\u2060\ufeff\u00ad\u00d0\u00f0]|" + _CONTROLS.pattern)
 
 
 def clean(text: str) -> Cleaned:

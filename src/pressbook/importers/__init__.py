@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,9 +139,7 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
             hint="pass --force to replace it, or change the title of one of them",
         )
     for local, name in draft.images:
-        dest = target.parent / "images" / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(local, dest)
+        write_atomic(target.parent / "images" / name, local.read_bytes())
     write_atomic(target, dumps(draft.fields, draft.body).encode("utf-8"))
     return Imported(source=path, path=target, notes=draft.notes)
 

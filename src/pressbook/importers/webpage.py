@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from .. import text
+from .. import images, text
 from ..articles import parse_date
 from ..config import Project
 from ..errors import ImportSourceError
@@ -186,14 +186,22 @@ class _Body:
         caption = caption or (alt if not re.search(r"\.(?:jpe?g|png|gif|webp)$", alt, re.I) else "")
         parts = urlsplit(src)
         if not parts.scheme:
-            local = (self.folder / unquote(parts.path)).resolve()
-            if local.is_file() and self.folder.resolve() in local.parents:
-                name = f"{self.slug}-{len(self.images) + 1}{local.suffix.lower()}"
-                self.images.append((local, name))
-                src = f"images/{name}"
-            else:
-                self.notes.append(f"image '{src}' is not beside the page; left out")
+            # Only real pictures from the page's own folder (a saved page names files that
+            # its author chose: never copy anything else into the newsroom).
+            try:
+                local = (self.folder / unquote(parts.path)).resolve()
+                if not (local.is_file() and local.is_relative_to(self.folder.resolve())):
+                    raise images.ImageRefused("is not beside the page")
+                if local.suffix.lower() not in images.SUFFIXES:
+                    raise images.ImageRefused("is not a picture file (.png, .jpg, .gif, .webp)")
+                images.verify(local)
+            except (OSError, ValueError) as refused:
+                reason = refused if isinstance(refused, images.ImageRefused) else "is not a usable file name"
+                self.notes.append(f"image '{src[:80]}' {reason}; left out")
                 return
+            name = f"{self.slug}-{len(self.images) + 1}{local.suffix.lower()}"
+            self.images.append((local, name))
+            src = f"images/{name}"
         elif parts.scheme not in ("http", "https"):
             return
         self._keep(f"![{escape_markdown(caption)}]({src.replace(' ', '%20').replace(')', '%29')})", caption)

@@ -1,0 +1,113 @@
+"""Article bodies to HTML: raw HTML and Markdown sanitised together, links and pictures filtered,
+footnotes in every target (print, endnotes, EPUB) including notes that cite notes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import html as lxml_html
+
+from pressbook import markdown
+
+TARGETS = ("print", "endnotes", "epub")
+
+
+def resolve(src: str) -> str | None:
+    """A stand-in picture policy: names starting with 'bad' are refused."""
+    return None if src.startswith("bad") else f"file:///project/articles/{src}"
+
+
+def render(body: str, target: str = "print") -> markdown.Rendered:
+    return markdown.to_html(body, target=target, resolve=resolve, prefix="bai-")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_inline_raw_html_keeps_its_words(target):
+    html = render('Diện tích 25 km<sup>2</sup>, <b>rất</b> rộng; <a href="https://baodienbienphu.info.vn/">báo</a>.', target).html
+    assert "km<sup>2</sup>" in html
+    assert "<b>rất</b>" in html
+    assert '<a href="https://baodienbienphu.info.vn/">báo</a>' in html
+
+
+def test_raw_table_with_blank_lines_stays_one_table():
+    html = render("<table>\n<tr><td>Xã</td>\n\n<td>Số hộ</td></tr>\n</table>\n").html
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    assert len(tree.findall(".//table")) == 1
+    assert [td.text for td in tree.iter("td")] == ["Xã", "Số hộ"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["../../../../etc/passwd", "file:///etc/passwd", "javascript:alert(1)", "/home/editor/notes.txt", "data:text/html,x"],
+)
+@pytest.mark.parametrize("target", TARGETS)
+def test_markdown_and_raw_links_outside_the_web_lose_their_target(link, target):
+    html = render(f'[tệp]({link}) và <a href="{link}">tệp thô</a>', target).html
+    assert "href" not in html
+    assert "tệp" in html and "tệp thô" in html  # the words stay
+
+
+@pytest.mark.parametrize("link", ["https://example.vn/a?b=1", "mailto:toasoan@example.vn", "#bai-fn1"])
+def test_web_mail_and_anchor_links_are_kept(link):
+    html = render(f"[đây]({link})").html
+    assert f'href="{link.replace("&", "&amp;")}"' in html
+
+
+def test_pictures_of_markdown_and_raw_html_pass_the_same_policy():
+    result = render('![Cầu treo](cau.png)\n\n<img src="cho.jpg" alt="Chợ"> <img src="bad.png"> ![](bad2.png)\n')
+    assert result.images == ("cau.png", "cho.jpg")
+    assert result.refused == ("bad.png", "bad2.png")
+    sources = re.findall(r'src="([^"]+)"', result.html)
+    assert sources == ["file:///project/articles/cau.png", "file:///project/articles/cho.jpg"]
+    assert "<figcaption>Cầu treo</figcaption>" in result.html
+
+
+def test_raw_html_cannot_borrow_pressbooks_own_markers():
+    # Ids and picture stand-ins of pressbook's own markup carry a per-render secret.
+    result = render('<span id="bai-fn1" class="footnote" onclick="x()">a</span> <img src="pressbook:0:0">\n\n![x](cau.png)', "epub")
+    assert 'id="bai-fn1"' not in result.html
+    assert "onclick" not in result.html
+    assert result.html.count("<img") == 1
+
+
+def test_table_alignment_is_the_only_style_kept():
+    html = render('| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n<p style="background: url(http://x/y.png)">c</p>\n').html
+    assert 'style="text-align:center"' in html and 'style="text-align:right"' in html
+    assert "url(" not in html
+
+
+NESTED = "Một[^a] hai[^a] ba[^b].\n\n[^a]: Ghi chú A, xem[^b]\n[^b]: Ghi chú B[^a]\n"
+
+
+def test_print_notes_that_cite_notes_render_once_each():
+    html = render(NESTED, "print").html
+    spans = re.findall(r'<span class="footnote">(.*?)</span>', html)
+    assert spans == ["Ghi chú A, xem (Ghi chú B)", "Ghi chú B"]
+
+
+def test_endnotes_list_every_note_once():
+    html = render(NESTED, "endnotes").html
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    items = ["".join(li.itertext()).strip() for li in tree.find(".//ol").iter("li")]
+    assert items == ["Ghi chú A, xem2", "Ghi chú B1"]
+
+
+def test_epub_note_ids_are_unique_and_every_link_lands():
+    html = render(NESTED, "epub").html
+    tree = lxml_html.fragment_fromstring(html, create_parent="div")
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+    targets = {a.get("href")[1:] for a in tree.iter("a") if (a.get("href") or "").startswith("#")}
+    assert targets <= set(ids)
+    assert {"bai-fn1", "bai-fn2", "bai-fnref1", "bai-fnref1-1", "bai-fnref2"} <= set(ids)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_headings_keep_their_words_at_every_level(target):
+    html = render("# Một\n\n## Hai\n\n### Ba\n\n#### Bốn\n", target).html
+    assert re.findall(r"<h(\d)>(\w+)</h\1>", html) == (
+        [("1", "Một"), ("2", "Hai"), ("3", "Ba"), ("4", "Bốn")]
+        if target == "epub"
+        else [("3", "Một"), ("4", "Hai"), ("5", "Ba"), ("6", "Bốn")]
+    )
