@@ -12,6 +12,7 @@ import concurrent.futures
 import hashlib
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ def _render(task: Task) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "refused": list(result.refused),
         "seconds": round(time.perf_counter() - started, 3),
+        # When it ran (epoch seconds): kept with the cached piece, to study a build's timeline.
+        "wall": [round(time.time() - (time.perf_counter() - started), 3), round(time.time(), 3)],
         "kind": task.kind,
         "data": result.data,
     }
@@ -224,6 +227,9 @@ def start_renderer(cache: Cache, jobs: int | None, progress: Progress | None) ->
     return renderer
 
 
+_LEADER = re.compile(r"leader\([^)]*\)")
+
+
 def chunkable(layout: layouts.Layout, edition: Edition) -> bool:
     """Whether the layout starts every section on a right-hand page (so sections can be pieces)."""
     return layout.chunks and layout.style.get("section_break") == "right" and len(edition.sections) > 1
@@ -288,17 +294,22 @@ def build_pdf(
 
         headings = tuple(render.section_view(project, s, layout, [], body=False) for s in edition.sections)
 
-        def front(pages: dict[str, str]) -> Task:
+        def front(pages: dict[str, str], guess: bool = False) -> Task:
             document = render.edition_document(
                 project, edition, layout, fonts, part="front", pages=pages, views=headings
             )
             warnings.extend(w for w in document.warnings if w not in warnings)
+            if guess:
+                # Only its length is wanted: dots of fixed width instead of leaders, which
+                # WeasyPrint lays out slowly (half the time of a long contents, the same pages).
+                html = _LEADER.sub('". . "', document.html)
+                return Task("front", html, document.base_url, document.readable, True, False, variant)
             return task("front", document, bookmarks=False)
 
         # The contents with stand-in numbers first (its length is needed to number the pages),
         # then each section as soon as its articles are ready, so the pool starts at once.
         digits = 4 if len(edition.articles) > 150 else 3
-        tickets = [renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}))]
+        tickets = [renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))]
         views = []
         for section in edition.sections:
             view = render.section_view(project, section, layout, warnings)
@@ -321,10 +332,11 @@ def build_pdf(
             return task("furniture", document, bookmarks=False)
 
         # The contents' final numbers and the page furniture are rendered side by side. If the
-        # real numbers make the contents longer than planned (rare), both are done again with
-        # room for it; if shorter, the spare places become blank pages. The room only grows,
-        # so this settles.
+        # real numbers change the length of the contents (rare), both are done again; should
+        # they still not settle after three tries, the contents only get more room from then
+        # on, and room they leave is blank pages, so this always ends.
         front_pages = front_piece.pages
+        tries = 0
         while True:
             plan, starts = _plan(front_pages, chunks)
             numbers = {
@@ -333,11 +345,13 @@ def build_pdf(
                 for article in section.articles
             }
             front_piece, overlay = renderer.run([front(numbers), furniture_task(plan)], stage="contents")
-            if front_piece.pages <= front_pages:
+            if front_piece.pages == front_pages:
+                break
+            tries += 1
+            if front_piece.pages < front_pages and tries >= 3:
+                plan, starts = _plan(front_pages, chunks, front_piece.pages)
                 break
             front_pages = front_piece.pages
-        if front_piece.pages < front_pages:
-            plan, starts = _plan(front_pages, chunks, front_piece.pages)
         all_pieces = [*chunks, front_piece, overlay]
 
         bookmarks, links = [], []
