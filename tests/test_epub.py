@@ -211,3 +211,37 @@ def test_article_names_never_collide_with_the_books_own_pages(newsroom, tmp_path
     spine = [items[ref] for ref in book.opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=NS)]
     assert spine == ["text/cover.xhtml", "text/title.xhtml", "text/nav.xhtml", "text/a-cover.xhtml",
                      "text/a-nav.xhtml", "text/a-bai-viet-moi.xhtml", "text/colophon.xhtml"]  # fmt: skip
+
+
+def test_pictures_fonts_and_cover_are_made_once_across_builds(newsroom, tmp_path, monkeypatch) -> None:
+    import os
+
+    from PIL import Image
+
+    from pressbook import cover, fonts, images
+
+    images_dir = newsroom.root / "articles/2017/01/images"
+    images_dir.mkdir(parents=True)
+    picture = Image.new("RGB", (90, 60), tuple(os.urandom(3)))  # content no other test has
+    picture.save(images_dir / "anh.png")
+    newsroom.article("2017/01/a.md", title=f"Bài {os.urandom(4).hex()}", body="![Ảnh](images/anh.png)")
+    calls = {"screen": 0, "subset": 0, "cover": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(images, "for_screen", counted("screen", images.for_screen))
+    monkeypatch.setattr(fonts, "subset", counted("subset", fonts.subset))
+    monkeypatch.setattr(cover, "draw_cover", counted("cover", cover.draw_cover))
+    first = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path / "a")
+    assert calls == {"screen": 1, "subset": 8, "cover": 1}
+    second = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path / "b")
+    assert calls == {"screen": 1, "subset": 8, "cover": 1}  # nothing made again
+    assert first.outputs[0].path.read_bytes() == second.outputs[0].path.read_bytes()
+    third = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path / "c", use_cache=False)
+    assert calls == {"screen": 2, "subset": 16, "cover": 2}
+    assert third.outputs[0].path.read_bytes() == first.outputs[0].path.read_bytes()

@@ -164,7 +164,7 @@ def build(
     try:
         result = _build(
             project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
-            (impose, signature),
+            (impose, signature), cache,
         )
     except BaseException:
         if renderer is not None:
@@ -199,9 +199,8 @@ def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Prob
 
 def _build(
     project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
-    imposition=(None, None),
+    imposition=(None, None), cache=None,
 ) -> Built:
-    from . import bundle, chunks, ebook, render
     from . import fonts as fontlib
 
     selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
@@ -216,13 +215,18 @@ def _build(
     if progress:
         progress("load", 1, 1)
     clock.lap("load")
+    # Each format imports what it needs (the PDF joiner's pikepdf is not wanted for an e-book).
     if "html" in formats:
+        from . import bundle, render
+
         document = render.edition_document(project, edition, chosen, fonts)
         warnings += document.warnings
         target = folder / f"{stem}.html"
         outputs.append(Output(target, "html", bundle.export(document, target)))
         clock.lap("html")
     if "pdf" in formats:
+        from . import chunks
+
         result = chunks.build_pdf(project, edition, chosen, fonts, renderer=renderer, variant=pdf_variant)
         warnings += [w for w in result.warnings if w not in warnings]
         target = folder / f"{stem}.pdf"
@@ -242,7 +246,11 @@ def _build(
     if "epub" in formats:
         if progress:
             progress("epub", 0, 1)
-        book, more = ebook.build_ebook(project, edition, fonts, subset_fonts=project.config.epub.subset_fonts)
+        from . import ebook
+
+        book, more = ebook.build_ebook(
+            project, edition, fonts, subset_fonts=project.config.epub.subset_fonts, cache=cache
+        )
         warnings += [w for w in more if w not in warnings]
         from . import epub
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -49,6 +49,13 @@ def tool_versions() -> str:
     for module in ("pdf.py", "merge.py", "chunks.py", "fonts.py"):
         parts.append(hashlib.sha256((here / module).read_bytes()).hexdigest()[:16])
     return ";".join(parts)
+
+
+@lru_cache(maxsize=16)
+def code_digest(*modules: str) -> str:
+    """A digest of pressbook's own modules (by file name), for keys of what their code makes."""
+    here = Path(__file__).parent
+    return hashlib.sha256(b"".join((here / module).read_bytes() for module in modules)).hexdigest()[:16]
 
 
 def html_key(kind: str, html: str, readable: Sequence[Path], options: dict[str, Any] | None = None) -> str:
@@ -113,6 +120,18 @@ class Cache:
             write_atomic(meta_path, json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}).encode())
         except OutputError:
             pass  # a cache that cannot be written only makes the next build slower
+
+    def made(
+        self, kind: str, parts: list[Any], make: Callable[[], tuple[bytes, dict[str, Any]]]
+    ) -> tuple[bytes, dict[str, Any]]:
+        """What `make` returns for these key `parts` (JSON values), made once and then reused."""
+        key = hashlib.sha256(json.dumps([kind, *parts], sort_keys=True, default=str).encode()).hexdigest()
+        hit = self.get(kind, key)
+        if hit is not None:
+            return hit
+        data, meta = make()
+        self.put(kind, key, data, meta)
+        return data, meta
 
     def remember(self, name: str, value: dict[str, Any]) -> None:
         """Record a small fact (e.g. which key produced an output file)."""

@@ -5,6 +5,7 @@ and the metadata. `epub.py` packs it; nothing here knows about ebooklib."""
 from __future__ import annotations
 
 import uuid
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,6 +19,7 @@ from . import cover as coverlib
 from . import fonts as fontlib
 from . import i18n, images, layouts, markdown, render
 from .articles import Article
+from .cache import Cache, code_digest, file_digest
 from .config import Project
 from .edition import Edition
 from .errors import EditionError, Problem
@@ -80,6 +82,7 @@ class _Pictures:
     """Pictures the chapters use, converted for screens once each."""
 
     project: Project
+    cache: Cache = field(default_factory=lambda: Cache(None))
     resources: dict[Path, Resource] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -88,7 +91,15 @@ class _Pictures:
 
     def _resource(self, path: Path) -> str:
         if path not in self.resources:
-            data, kind = images.for_screen(path)
+
+            def convert() -> tuple[bytes, dict[str, str]]:
+                data, kind = images.for_screen(path)
+                return data, {"kind": kind}
+
+            # Converted once per picture content, not once per build.
+            key = [file_digest(path), images.MAX_SCREEN_SIDE, code_digest("images.py"), _pillow()]
+            data, meta = self.cache.made("screen", key, convert)
+            kind = meta["kind"]
             # Numbered names: a file name's spaces or brackets would break hrefs and ids.
             name = f"images/{len(self.resources) + 1:03d}.{'jpg' if kind == 'jpeg' else 'png'}"
             self.resources[path] = Resource(name, MEDIA_TYPES[kind], data)
@@ -132,10 +143,21 @@ def _visible_text(documents: list[Document]) -> str:
     return "".join("".join(etree.fromstring(d.xhtml).itertext()) for d in documents)
 
 
-def _fonts(fonts: fontlib.FontSet, text: str, subset: bool) -> tuple[list[Resource], str]:
+def _pillow() -> str:
+    from importlib.metadata import version
+
+    return version("pillow")
+
+
+def _fonts(fonts: fontlib.FontSet, text: str, subset: bool, cache: Cache) -> tuple[list[Resource], str]:
     resources, rules = [], []
+    characters = "".join(sorted(set(text)))
     for face in fonts.faces:
-        data = fontlib.subset(face, text) if subset else face.path.read_bytes()
+        if subset:
+            key = [file_digest(face.path), characters, code_digest("fonts.py")]
+            data = cache.made("font", key, lambda face=face: (fontlib.subset(face, characters), {}))[0]
+        else:
+            data = face.path.read_bytes()
         kind = face.path.suffix.lower().lstrip(".")
         name = f"fonts/{face.path.name}"
         resources.append(Resource(name, MEDIA_TYPES.get(kind, "font/ttf"), data))
@@ -147,9 +169,15 @@ def _fonts(fonts: fontlib.FontSet, text: str, subset: bool) -> tuple[list[Resour
 
 
 def build_ebook(
-    project: Project, edition: Edition, fonts: fontlib.FontSet, *, subset_fonts: bool = True
+    project: Project,
+    edition: Edition,
+    fonts: fontlib.FontSet,
+    *,
+    subset_fonts: bool = True,
+    cache: Cache | None = None,
 ) -> tuple[Ebook, list[Problem]]:
-    """The whole e-book of an edition, as data."""
+    """The whole e-book of an edition, as data; `cache` keeps converted pictures, font subsets
+    and the cover between builds."""
     if not edition.articles:
         raise EditionError(f"issue '{edition.id}' selects no articles")
     problems = render.glyph_problems(edition.articles, fonts, edition)
@@ -159,7 +187,7 @@ def build_ebook(
     pub = project.config.publication
     language = edition.language
     labels = i18n.labels(language)
-    pictures = _Pictures(project)
+    pictures = _Pictures(project, cache or Cache(None))
     moment = render.release_moment(edition.date, project)
     context_base = {"pub": pub, "edition": edition, "lang": language, "labels": labels}
 
@@ -187,12 +215,15 @@ def build_ebook(
     line = " · ".join(
         filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, language)])
     )
-    cover_png = coverlib.draw_cover(
-        coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name),
-        fonts,
-        cover_picture,
-        accent=layouts.validate_style(project.config.style, project.config_path).get("accent_color", "#9b1c1c"),
-    )
+    cover_text = coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name)
+    accent = layouts.validate_style(project.config.style, project.config_path).get("accent_color", "#9b1c1c")
+    cover_key = [
+        list(dataclasses.astuple(cover_text)), accent, file_digest(cover_picture) if cover_picture else None,
+        [file_digest(face.path) for face in fonts.faces], code_digest("cover.py"), _pillow(),
+    ]  # fmt: skip
+    cover_png = pictures.cache.made(
+        "cover", cover_key, lambda: (coverlib.draw_cover(cover_text, fonts, cover_picture, accent=accent), {})
+    )[0]
     cover = Resource("images/cover.png", "image/png", cover_png)
     book_title = f"{pub.name} – {edition.title}"
 
@@ -217,7 +248,7 @@ def build_ebook(
         page("epub/colophon.xhtml", f"{TEXT}/colophon.xhtml", labels["colophon"], line=line, moment=moment,
              count=len(edition.articles), identifier=identifier(project, edition)),  # fmt: skip
     ]
-    font_resources, font_css = _fonts(fonts, _visible_text(documents), subset_fonts)
+    font_resources, font_css = _fonts(fonts, _visible_text(documents), subset_fonts, pictures.cache)
     css = layouts.render(env, "epub/book.css", {**context_base, "font_css": layouts.css(font_css)})
     resources = [Resource("styles/book.css", "text/css", css.encode("utf-8")), *font_resources]
     resources += sorted(pictures.resources.values(), key=lambda r: r.name)
