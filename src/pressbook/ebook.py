@@ -5,11 +5,14 @@ and the metadata. `epub.py` packs it; nothing here knows about ebooklib."""
 from __future__ import annotations
 
 import uuid
+import concurrent.futures
 import dataclasses
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -85,20 +88,36 @@ class _Pictures:
     cache: Cache = field(default_factory=lambda: Cache(None))
     resources: dict[Path, Resource] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    pending: dict[Path, concurrent.futures.Future] = field(default_factory=dict)
 
     def resolver(self, article: Article) -> Callable[[str], str | None]:
         return render.picture_resolver(self.project, article, self.warnings, self._resource)
 
+    def _convert(self, path: Path) -> tuple[bytes, dict[str, Any]]:
+        def convert() -> tuple[bytes, dict[str, str]]:
+            data, kind = images.for_screen(path)
+            return data, {"kind": kind}
+
+        # Converted once per picture content, not once per build.
+        key = [file_digest(path), images.MAX_SCREEN_SIDE, code_digest("images.py"), _pillow()]
+        return self.cache.made("screen", key, convert)
+
+    def prefetch(self, articles: Sequence[Article], pool: concurrent.futures.Executor) -> None:
+        """Start converting the articles' pictures in `pool` (Pillow works outside the GIL)
+        while the chapters are written; the resolver then collects them."""
+        policy = images.policy(self.project)
+        for article in articles:
+            for src in [*markdown.image_sources(article.body), *([article.image] if article.image else [])]:
+                try:
+                    path = policy.locate(src, article.folder)
+                except (images.ImageRefused, OSError):
+                    continue  # the resolver says why, in order
+                if path not in self.pending:
+                    self.pending[path] = pool.submit(self._convert, path)
+
     def _resource(self, path: Path) -> str:
         if path not in self.resources:
-
-            def convert() -> tuple[bytes, dict[str, str]]:
-                data, kind = images.for_screen(path)
-                return data, {"kind": kind}
-
-            # Converted once per picture content, not once per build.
-            key = [file_digest(path), images.MAX_SCREEN_SIDE, code_digest("images.py"), _pillow()]
-            data, meta = self.cache.made("screen", key, convert)
+            data, meta = self.pending[path].result() if path in self.pending else self._convert(path)
             kind = meta["kind"]
             # Numbered names: a file name's spaces or brackets would break hrefs and ids.
             name = f"images/{len(self.resources) + 1:03d}.{'jpg' if kind == 'jpeg' else 'png'}"
@@ -168,6 +187,52 @@ def _fonts(fonts: fontlib.FontSet, text: str, subset: bool, cache: Cache) -> tup
     return resources, "\n".join(rules)
 
 
+def _chapters(
+    project: Project, edition: Edition, env: Any, context_base: dict[str, Any], pictures: _Pictures
+) -> tuple[list[Document], list[TocSection]]:
+    """One XHTML chapter per article, and the contents by section."""
+    chapters: list[Document] = []
+    toc: list[TocSection] = []
+    for section in edition.sections:
+        entries = []
+        for article in section.articles:
+            resolve = pictures.resolver(article)
+            body = markdown.to_html(article.body, target="epub", resolve=resolve, prefix=f"{article.slug}-")
+            image = resolve(article.image) if article.image else None
+            view = render.article_view(article, project, [], "epub", body=False)
+            context = {
+                **context_base, "a": view, "title": article.title, "body": to_xhtml(body.html), "image": image,
+                "image_caption": article.image_caption if image else None,
+            }  # fmt: skip
+            xhtml = layouts.render(env, "epub/article.xhtml", context)
+            name = _chapter_name(article)
+            chapters.append(Document(name, article.title, xhtml.encode("utf-8")))
+            entries.append((article.title, name))
+        toc.append(TocSection(section.name, entries[0][1], tuple(entries)))
+    return chapters, toc
+
+
+def _cover(
+    project: Project, edition: Edition, fonts: fontlib.FontSet, cache: Cache, labels: dict[str, str]
+) -> tuple[bytes, str, list[Problem]]:
+    """The cover picture (PNG), the issue line it shows, and why its picture was refused, if it was."""
+    pub = project.config.publication
+    cover_picture, refused = render.cover_picture(project, edition, fallback=True)
+    line = " · ".join(
+        filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, edition.language)])
+    )
+    cover_text = coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name)
+    accent = layouts.validate_style(project.config.style, project.config_path).get("accent_color", "#9b1c1c")
+    cover_key = [
+        list(dataclasses.astuple(cover_text)), accent, file_digest(cover_picture) if cover_picture else None,
+        [file_digest(face.path) for face in fonts.faces], code_digest("cover.py"), _pillow(),
+    ]  # fmt: skip
+    png = cache.made(
+        "cover", cover_key, lambda: (coverlib.draw_cover(cover_text, fonts, cover_picture, accent=accent), {})
+    )[0]
+    return png, line, refused
+
+
 def build_ebook(
     project: Project,
     edition: Edition,
@@ -190,40 +255,12 @@ def build_ebook(
     pictures = _Pictures(project, cache or Cache(None))
     moment = render.release_moment(edition.date, project)
     context_base = {"pub": pub, "edition": edition, "lang": language, "labels": labels}
-
-    chapters: list[Document] = []
-    toc: list[TocSection] = []
-    for section in edition.sections:
-        entries = []
-        for article in section.articles:
-            resolve = pictures.resolver(article)
-            body = markdown.to_html(article.body, target="epub", resolve=resolve, prefix=f"{article.slug}-")
-            image = resolve(article.image) if article.image else None
-            view = render.article_view(article, project, [], "epub", body=False)
-            context = {
-                **context_base, "a": view, "title": article.title, "body": to_xhtml(body.html), "image": image,
-                "image_caption": article.image_caption if image else None,
-            }  # fmt: skip
-            xhtml = layouts.render(env, "epub/article.xhtml", context)
-            name = _chapter_name(article)
-            chapters.append(Document(name, article.title, xhtml.encode("utf-8")))
-            entries.append((article.title, name))
-        toc.append(TocSection(section.name, entries[0][1], tuple(entries)))
-
-    cover_picture, refused = render.cover_picture(project, edition, fallback=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        pictures.prefetch(edition.articles, pool)
+        cover_future = pool.submit(_cover, project, edition, fonts, pictures.cache, labels)
+        chapters, toc = _chapters(project, edition, env, context_base, pictures)
+        cover_png, line, refused = cover_future.result()
     pictures.warnings.extend(refused)
-    line = " · ".join(
-        filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, language)])
-    )
-    cover_text = coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name)
-    accent = layouts.validate_style(project.config.style, project.config_path).get("accent_color", "#9b1c1c")
-    cover_key = [
-        list(dataclasses.astuple(cover_text)), accent, file_digest(cover_picture) if cover_picture else None,
-        [file_digest(face.path) for face in fonts.faces], code_digest("cover.py"), _pillow(),
-    ]  # fmt: skip
-    cover_png = pictures.cache.made(
-        "cover", cover_key, lambda: (coverlib.draw_cover(cover_text, fonts, cover_picture, accent=accent), {})
-    )[0]
     cover = Resource("images/cover.png", "image/png", cover_png)
     book_title = f"{pub.name} – {edition.title}"
 
