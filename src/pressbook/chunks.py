@@ -154,11 +154,11 @@ class Renderer:
                 pool.submit(_warm)
 
     def close(self, interrupted: bool = False) -> None:
-        """Stop the workers; when interrupted, at once (their unfinished pieces are simply lost)."""
+        """Stop the workers at once. Every piece asked for has been collected (or, when
+        interrupted, is simply lost), so a worker still starting up has nothing left to do."""
         if self._pool is not None:
-            if interrupted:
-                for process in list(getattr(self._pool, "_processes", {}).values()):
-                    process.terminate()
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
             self._pool.shutdown(wait=not interrupted, cancel_futures=True)
             self._pool = None
 
