@@ -13,10 +13,9 @@ from datetime import datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from . import markdown, text
+from . import frontmatter, markdown, text
 from .errors import ArticleError, Problem
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -142,102 +141,6 @@ class Article(FrontMatter):
 # --- reading -------------------------------------------------------------------------------
 
 
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same rules, faster
-
-
-class _Loader(_SafeBase):  # type: ignore[misc, valid-type]
-    """Safe YAML that leaves dates as text (we parse them ourselves, with good errors)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-@dataclass(frozen=True)
-class Split:
-    """A file's front matter text, its body, and the lines they start on."""
-
-    front: str
-    body: str
-    front_line: int
-    body_line: int
-
-
-def split_front_matter(source: str, path: Path) -> Split:
-    """Separate the YAML front matter from the Markdown body."""
-    lines = source.splitlines(keepends=True)
-    if not lines or not source.strip():
-        raise ArticleError(
-            "the file is empty", path=path, line=1,
-            hint="an article starts with front matter between '---' lines; see README 'The article format'",
-        )  # fmt: skip
-    if lines[0].rstrip("\r\n").rstrip() != "---":
-        raise ArticleError(
-            "no front matter: the first line must be '---'", path=path, line=1,
-            hint="add title, date, section, author and lead between '---' lines at the top",
-        )  # fmt: skip
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
-            return Split(
-                front="".join(lines[1:index]),
-                body="".join(lines[index + 1 :]),
-                front_line=2,
-                body_line=index + 2,
-            )
-    raise ArticleError(
-        "front matter is not closed", path=path, line=1, hint="add a '---' line after the last field"
-    )
-
-
-def _key_lines(node: yaml.Node, offset: int, path: Path) -> dict[str, int]:
-    """Line of every top-level key; duplicate keys are an error."""
-    lines: dict[str, int] = {}
-    if not isinstance(node, yaml.MappingNode):
-        return lines
-    for key, _ in node.value:
-        name = str(key.value)
-        line = key.start_mark.line + offset
-        if name in lines:
-            raise ArticleError(
-                f"given twice (first on line {lines[name]})", path=path, line=line, field=name,
-                hint="keep one",
-            )  # fmt: skip
-        lines[name] = line
-    return lines
-
-
-def parse_front_matter(front: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
-    """The front matter as a mapping, and the line each field is on."""
-    loader = _Loader(front)
-    try:
-        node = loader.get_single_node()
-        lines = _key_lines(node, first_line, path) if node is not None else {}
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        if "constructor" in str(problem) or "constructor" in str(exc):
-            problem = "uses a YAML tag that builds objects, which articles may not do"
-        raise ArticleError(
-            f"front matter is not valid YAML: {problem}",
-            path=path,
-            line=(mark.line + first_line) if mark else first_line,
-            hint="fields are 'name: value' lines; quote values containing ': ' or starting with a symbol",
-        ) from None
-    finally:
-        loader.dispose()
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ArticleError(
-            "front matter must be 'name: value' fields", path=path, line=first_line,
-            hint="see README 'The article format'",
-        )  # fmt: skip
-    return data, lines
-
-
 _TYPE_WORDS = {
     "string_type": "expected text",
     "int_type": "expected a whole number",
@@ -304,8 +207,8 @@ def read_bytes(path: Path) -> str:
 def read_markdown(path: Path, tz: tzinfo) -> Article:
     """Read one Markdown article, raising ArticleError with every problem in it."""
     source = read_bytes(path)
-    split = split_front_matter(source, path)
-    data, lines = parse_front_matter(split.front, path, split.front_line)
+    split = frontmatter.split(source, path)
+    data, lines = frontmatter.parse(split.front, path, split.front_line)
     try:
         front = FrontMatter.model_validate(data, context={"tz": tz})
     except ValidationError as exc:
@@ -376,25 +279,6 @@ def load_articles(folder: Path, tz: tzinfo) -> Loaded:
 # --- writing -------------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    """YAML out without quoting ISO dates (we read them as text anyway)."""
-
-
-_Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(list, _represent_list)
-
-
 def dumps(fields: Mapping[str, Any], body: str) -> str:
     """The article file text for `fields` and a Markdown `body`, in a stable form."""
     ordered: dict[str, Any] = {}
@@ -410,9 +294,7 @@ def dumps(fields: Mapping[str, Any], body: str) -> str:
     unknown = set(fields) - set(FIELD_ORDER)
     if unknown:
         raise ValueError(f"not article fields: {sorted(unknown)}")
-    front = yaml.dump(
-        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
-    )
+    front = frontmatter.dump(ordered)
     body = body.strip("\n")
     return f"---\n{front}---\n{body}\n" if body else f"---\n{front}---\n"
 

@@ -9,6 +9,8 @@ Layouts without such breaks are rendered whole (and still cached)."""
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -45,8 +47,9 @@ class Task:
     bookmarks: bool = True
     variant: str | None = None  # a WeasyPrint PDF variant such as "pdf/a-3b"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
+        """The cache key of this render (computed once, and sent along to the worker)."""
         options = {"furniture": self.furniture, "bookmarks": self.bookmarks, "variant": self.variant}
         return html_key(self.kind, self.html, self.readable, options)
 
@@ -302,8 +305,7 @@ def build_pdf(
             if guess:
                 # Only its length is wanted: dots of fixed width instead of leaders, which
                 # WeasyPrint lays out slowly (half the time of a long contents, the same pages).
-                html = _LEADER.sub('". . "', document.html)
-                return Task("front", html, document.base_url, document.readable, True, False, variant)
+                document = dataclasses.replace(document, html=_LEADER.sub('". . "', document.html))
             return task("front", document, bookmarks=False)
 
         # The contents with stand-in numbers first (its length is needed to number the pages),

@@ -1,6 +1,7 @@
 """The `pressbook` command: Typer options in, library calls, messages and exit codes out.
 
-Exit codes: 0 success, 1 content errors (every one listed), 2 usage errors, 130 interrupted.
+Exit codes: 0 success, 1 content or configuration errors (every one listed), 2 usage errors,
+3 an internal error (a bug), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,18 +12,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .config import Project, load_project
+from .config import load_project
+from .console import Bars, err, guide, out, report, show, shown
 from .errors import PressbookError, Problem, UsageError
-
-if TYPE_CHECKING:
-    from .build import Built
 
 # Commands import what they use when they run: `pressbook build` with nothing to do stays quick.
 
@@ -35,8 +33,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ProjectOption = Annotated[
     Path | None,
@@ -66,13 +62,6 @@ GreyOption = Annotated[
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> None:
-    for problem in problems:
-        style = "red" if problem.severity == "error" else "yellow"
-        label = "error" if problem.severity == "error" else "warning"
-        err.print(f"[{style}]{label}:[/{style}] {problem.format(root)}", markup=True, highlight=False)
-
-
 def reports_errors(command: F) -> F:
     """Turn pressbook's errors into red lines and exit codes; no traceback unless --verbose."""
 
@@ -81,7 +70,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except PressbookError as exc:
-            _show(exc.problems, Path.cwd())
+            show(exc.problems, Path.cwd())
             if len(exc.problems) > 1:
                 err.print(f"{len(exc.problems)} problems.", style="red")
             raise typer.Exit(exc.exit_code) from None
@@ -103,10 +92,6 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _project(project: Path | None) -> Project:
-    return load_project(project)
-
-
 def _version(value: bool) -> None:
     if value:
         out.print(f"pressbook {__version__}")
@@ -122,7 +107,7 @@ def _main(
     """Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).
 
     Run inside a newsroom folder (one with pressbook.toml) or pass --project DIR.
-    Exit codes: 0 success, 1 content errors, 2 usage errors.
+    Exit codes: 0 success, 1 content errors, 2 usage errors, 3 a bug in pressbook, 130 interrupted.
     """
 
 
@@ -143,11 +128,11 @@ def list_(
     from . import i18n
     from .build import load_edition
 
-    proj = _project(project)
+    proj = load_project(project)
     selected = load_edition(proj, issue, sections=section, tags=tag, skip_invalid=skip_invalid)
     edition = selected.edition
     language = proj.config.publication.language
-    _show(selected.problems, Path.cwd())
+    show(selected.problems, Path.cwd())
     if as_json:
         rows = [
             {
@@ -173,69 +158,6 @@ def list_(
         for article in sec.articles:
             table.add_row(f"{article.date.astimezone(tz):%Y-%m-%d %H:%M}", sec.name, article.title, str(article.words))
     out.print(table)
-
-
-def _report(result: Built, quiet: bool) -> None:
-    _show(result.warnings, Path.cwd())
-    if quiet:
-        return
-    if result.up_to_date:
-        for output in result.outputs:
-            out.print(f"{_shown(output.path)} is up to date")
-        return
-    if result.edition is not None:
-        pages = sum(o.pages or 0 for o in result.outputs if o.format == "pdf")
-        size = f"{len(result.edition.articles)} articles" + (f", {pages} pages" if pages else "")
-        out.print(f"{result.edition.title}: {size}")
-    for output in result.outputs:
-        pages = f", {output.pages} pages" if output.pages else ""
-        out.print(f"wrote {_shown(output.path)} ({output.size / 1024:.0f} KiB{pages})")
-    if result.timings:
-        laps = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings)
-        cache = f" · {result.rendered} rendered, {result.reused} from cache" if result.rendered or result.reused else ""
-        out.print(f"time: {laps}{cache}", style="dim")
-    if result.warnings:
-        out.print(f"{len(result.warnings)} warnings", style="yellow")
-
-
-class _Bars:
-    """A rich progress bar per build stage; silent when stderr is not a terminal."""
-
-    LABELS = {"load": "reading articles", "render": "rendering sections", "contents": "contents pages",
-              "furniture": "page numbers and heads", "merge": "joining the PDF", "epub": "e-book"}  # fmt: skip
-
-    def __init__(self, enabled: bool) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = (
-            Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
-            if enabled
-            else None
-        )
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> _Bars:
-        if self.progress:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress:
-            self.progress.stop()
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.progress:
-            return
-        if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(self.LABELS.get(stage, stage), total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 @app.command()
@@ -283,23 +205,17 @@ def build(
     from .build import build as build_edition
     from .build import parse_formats
 
-    proj = _project(project)
+    proj = load_project(project)
     formats = parse_formats(format)
-    with _Bars(err.is_terminal and not quiet) as bars:
+    with Bars(err.is_terminal and not quiet) as bars:
         result = build_edition(
             proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
             skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars, pdf_variant=pdf_variant,
             impose=impose, signature=signature, marks=marks, bleed=bleed, grayscale=grayscale,
         )  # fmt: skip
-    _report(result, quiet)
+    report(result, quiet)
     if impose and not quiet:
-        _guide(impose)
-
-
-def _guide(mode: str) -> None:
-    from .impose import PRINTING_GUIDE
-
-    out.print(f"[bold]Cách in / how to print:[/bold] {PRINTING_GUIDE[mode]}", markup=True)
+        guide(impose)
 
 
 @app.command("print")
@@ -321,11 +237,11 @@ def print_(
     """Print single articles on A4, like the website's "In bài viết" button, typeset."""
     from .build import print_articles
 
-    proj = _project(project)
+    proj = load_project(project)
     result = print_articles(
         proj, articles, out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale
     )
-    _report(result, quiet)
+    report(result, quiet)
 
 
 @app.command("impose")
@@ -343,27 +259,26 @@ def impose_(
     verbose: VerboseOption = False,
 ) -> None:
     """Lay a PDF's pages two to a sheet side: a saddle-stitched booklet, or 2-up for cutting."""
-    from .errors import UsageError as Usage
     from .files import write_atomic
     from .impose import impose
 
     if mode not in ("booklet", "2up"):
-        raise Usage(f"unknown --mode '{mode}'", hint="choose booklet or 2up")
+        raise UsageError(f"unknown --mode '{mode}'", hint="choose booklet or 2up")
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise Usage(f"cannot read {source}: {exc.strerror}", path=source) from None
+        raise UsageError(f"cannot read {source}: {exc.strerror}", path=source) from None
     try:
         sheets = impose(data, mode, signature)  # type: ignore[arg-type]
     except Exception as exc:  # pikepdf's errors for what is not a PDF
         if isinstance(exc, PressbookError):
             raise
-        raise Usage(f"is not a PDF pressbook can read ({type(exc).__name__})", path=source) from None
+        raise UsageError(f"is not a PDF pressbook can read ({type(exc).__name__})", path=source) from None
     target = out_file or source.with_name(f"{source.stem}-{mode}.pdf")
     write_atomic(target, sheets)
     if not quiet:
-        out.print(f"wrote {_shown(target)} ({len(sheets) / 1024:.0f} KiB)")
-        _guide(mode)
+        out.print(f"wrote {shown(target)} ({len(sheets) / 1024:.0f} KiB)")
+        guide(mode)
 
 
 @app.command()
@@ -378,11 +293,11 @@ def check(
     """Check every article: front matter, duplicate slugs, images, Vietnamese text hygiene."""
     from .check import check_project
 
-    proj = _project(project)
+    proj = load_project(project)
     report = check_project(proj, fix=fix)
     for path in report.fixed:
         out.print(f"repaired {proj.relative(path)}")
-    _show(report.problems, Path.cwd())
+    show(report.problems, Path.cwd())
     summary = (
         f"{len(report.articles)} articles read, {len(report.errors)} errors, {len(report.warnings)} warnings."
     )
@@ -407,7 +322,7 @@ def import_(
     """Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."""
     from .importers import ImportOptions, import_source
 
-    proj = _project(project)
+    proj = load_project(project)
     options = ImportOptions(force=force, section=section, date=date)
     failed: list[Problem] = []
     for source in sources:
@@ -421,7 +336,7 @@ def import_(
             for note in done.notes:
                 err.print(f"  {source.name}: {note}", style="dim")
     if failed:
-        _show(failed, Path.cwd())
+        show(failed, Path.cwd())
         err.print(f"{len(failed)} of {len(sources)} sources not imported.", style="red")
         raise typer.Exit(1)
 

@@ -121,18 +121,16 @@ def style_problems(values: object, path: Path | None, text: str = "") -> list[Pr
         return []
     problems = []
     for key, value in values.items():
-        line = toml_key_line(text, ["style", str(key)]) if text else None
         pattern = STYLE_KEYS.get(key)
         if pattern is None:
-            problems.append(Problem(
-                f"style key '{key}' is unknown", path=path, line=line, field=f"style.{key}",
-                hint="known keys: " + ", ".join(sorted(STYLE_KEYS)),
-            ))  # fmt: skip
+            message, hint = f"style key '{key}' is unknown", "known keys: " + ", ".join(sorted(STYLE_KEYS))
         elif not re.fullmatch(pattern, style_value(value)):
-            problems.append(Problem(
-                f"style value {value!r} is not valid for '{key}'", path=path, line=line, field=f"style.{key}",
-                hint="see README 'Configuration' for what each style key takes",
-            ))  # fmt: skip
+            message = f"style value {value!r} is not valid for '{key}'"
+            hint = "see README 'Configuration' for what each style key takes"
+        else:
+            continue
+        line = toml_key_line(text, ["style", str(key)]) if text else None
+        problems.append(Problem(message, path=path, line=line, field=f"style.{key}", hint=hint))
     return problems
 
 

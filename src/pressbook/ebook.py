@@ -107,7 +107,7 @@ class _Pictures:
         while the chapters are written; the resolver then collects them."""
         policy = images.policy(self.project)
         for article in articles:
-            for src in [*markdown.image_sources(article.body), *([article.image] if article.image else [])]:
+            for src in article.image_paths():
                 try:
                     path = policy.locate(src, article.folder)
                 except (images.ImageRefused, OSError):

@@ -185,29 +185,20 @@ def _explicit(loaded: LoadedManifest, articles: Sequence[Article]) -> list[Artic
     named: dict[Path, str] = {}
     for ref in loaded.manifest.articles:
         found = _resolve(ref, articles)
-        line = next(
-            (n for n, text in enumerate(loaded.text.splitlines(), 1) if f'"{ref}"' in text or f"'{ref}'" in text),
-            None,
-        )
         if found is None:
-            problems.append(
-                Problem(
-                    f"names article '{ref}', which does not exist (or could not be read)",
-                    path=loaded.path, line=line, field="articles",
-                    hint="use the article's slug (file name without .md) or its path below articles/",
-                )  # fmt: skip
-            )
+            message = f"names article '{ref}', which does not exist (or could not be read)"
+            hint = "use the article's slug (file name without .md) or its path below articles/"
         elif found.path in named:
-            problems.append(
-                Problem(
-                    f"names article '{ref}' a second time (first as '{named[found.path]}')",
-                    path=loaded.path, line=line, field="articles",
-                    hint="list each article once; remove one of the two lines",
-                )  # fmt: skip
-            )
+            message = f"names article '{ref}' a second time (first as '{named[found.path]}')"
+            hint = "list each article once; remove one of the two lines"
         else:
             named[found.path] = ref
             chosen.append(found)
+            continue
+        # The line of the reference: the last one naming it (a repeat comes after the first).
+        lines = [n for n, text in enumerate(loaded.text.splitlines(), 1) if f'"{ref}"' in text or f"'{ref}'" in text]
+        line = lines[-1] if lines else None
+        problems.append(Problem(message, path=loaded.path, line=line, field="articles", hint=hint))
     if problems:
         raise EditionError(problems=problems)
     return chosen

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n
-from .config import STYLE_KEYS, Project, style_value
+from .config import Project, style_problems, style_value
 from .errors import ConfigError, UsageError
 
 LAYOUT_FILE = "layout.toml"
@@ -102,19 +102,11 @@ def available(project: Project) -> list[str]:
 
 
 def validate_style(values: Mapping[str, Any], source: Path | None) -> dict[str, str]:
-    """Style values checked against what each key may hold (they go into CSS)."""
-    checked: dict[str, str] = {}
-    for key, value in values.items():
-        pattern = STYLE_KEYS.get(key)
-        if pattern is None:
-            raise ConfigError(
-                f"style key '{key}' is unknown", path=source, field=f"style.{key}",
-                hint="known keys: " + ", ".join(sorted(STYLE_KEYS)),
-            )  # fmt: skip
-        if not re.fullmatch(pattern, style_value(value)):
-            raise ConfigError(f"style value {value!r} is not valid for '{key}'", path=source, field=f"style.{key}")
-        checked[key] = style_value(value)
-    return checked
+    """Style values checked against what each key may hold (they go into CSS), as CSS text."""
+    problems = style_problems(dict(values), source)
+    if problems:
+        raise ConfigError(problems=problems)
+    return {key: style_value(value) for key, value in values.items()}
 
 
 def load_layout(project: Project, name: str | None) -> Layout:
