@@ -12,6 +12,7 @@ import concurrent.futures
 import dataclasses
 import functools
 import hashlib
+import heapq
 import multiprocessing
 import os
 import re
@@ -135,6 +136,7 @@ class Renderer:
     _tickets: list[tuple[Task, str, str]] = field(default_factory=list, repr=False)
     _done: dict[int, Piece] = field(default_factory=dict, repr=False)
     _futures: dict[int, concurrent.futures.Future] = field(default_factory=dict, repr=False)
+    _waiting: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (priority, ticket)
     _queued: list[int] = field(default_factory=list, repr=False)
     _totals: dict[str, int] = field(default_factory=dict, repr=False)
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
@@ -165,8 +167,11 @@ class Renderer:
             self._pool.shutdown(wait=not interrupted, cancel_futures=True)
             self._pool = None
 
-    def start(self, task: Task, stage: str = "render") -> int:
-        """Begin a task (from the cache, in the pool, or queued to run here); returns its ticket."""
+    def start(self, task: Task, stage: str = "render", urgent: bool = False) -> int:
+        """Begin a task (from the cache, in the pool, or queued to run here); returns its ticket.
+
+        The pool is fed a few tasks at a time, so that an `urgent` task started later (page
+        furniture, the final contents) runs before sections still waiting their turn."""
         ticket = len(self._tickets)
         key = task.key
         self._tickets.append((task, key, stage))
@@ -177,10 +182,19 @@ class Renderer:
             self.reused += 1
             self._tick(stage)
         elif self.jobs > 1:
-            self._futures[ticket] = self._executor().submit(_render, task)
+            heapq.heappush(self._waiting, (0 if urgent else 1, ticket))
+            self._feed()
         else:
             self._queued.append(ticket)
         return ticket
+
+    def _feed(self) -> None:
+        """Hand waiting tasks to the pool until every worker has one and one more is queued."""
+        busy = sum(1 for future in self._futures.values() if not future.done())
+        while self._waiting and busy <= self.jobs:
+            _, ticket = heapq.heappop(self._waiting)
+            self._futures[ticket] = self._executor().submit(_render, self._tickets[ticket][0])
+            busy += 1
 
     def _tick(self, stage: str) -> None:
         self._counts[stage] = self._counts.get(stage, 0) + 1
@@ -197,9 +211,13 @@ class Renderer:
 
     def wait(self, tickets: Sequence[int]) -> list[Piece]:
         """The pieces of these tickets, once rendered."""
-        pending = {self._futures[t]: t for t in tickets if t in self._futures and t not in self._done}
-        for future in concurrent.futures.as_completed(pending):
-            self._finish(pending[future], future.result())
+        while any(t not in self._done and t not in self._queued for t in tickets):
+            self._feed()
+            running = {future: ticket for ticket, future in self._futures.items()}
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in sorted(finished, key=running.__getitem__):
+                del self._futures[running[future]]
+                self._finish(running[future], future.result())
         for ticket in tickets:
             if ticket not in self._done:
                 self._queued.remove(ticket)
@@ -231,6 +249,8 @@ def start_renderer(cache: Cache, jobs: int | None, progress: Progress | None) ->
 
 
 _LEADER = re.compile(r"leader\([^)]*\)")
+# About this many pages of page furniture are rendered as one document, as soon as their sections are.
+FURNITURE_PAGES = 32
 
 
 def chunkable(layout: layouts.Layout, edition: Edition) -> bool:
@@ -311,8 +331,8 @@ def build_pdf(
         # The contents with stand-in numbers first (its length is needed to number the pages),
         # then each section as soon as its articles are ready, so the pool starts at once.
         digits = 4 if len(edition.articles) > 150 else 3
-        tickets = [renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))]
-        views = []
+        guess_ticket = renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))
+        tickets, views = [], []
         for section in edition.sections:
             view = render.section_view(project, section, layout, warnings)
             views.append(view)
@@ -320,24 +340,50 @@ def build_pdf(
                 project, edition, layout, fonts, part="chunk", sections=[view.name], views=(view,)
             )
             tickets.append(renderer.start(task("chunk", document, furniture=False, bookmarks=False)))
-        front_piece, *chunks = renderer.wait(tickets)
+        front_pages = renderer.wait([guess_ticket])[0].pages
 
-        def furniture_task(plan: merge.Plan) -> Task:
+        def furniture_task(plan: merge.Plan, starts: list[int], group: tuple[int, int]) -> tuple[int, Task]:
+            """The page furniture of sections first..last: their pages, and the blank page before
+            the next section if there is one. Returns its first page and the task."""
+            first, last = group
+            low = 0 if first == 0 else starts[first]
+            high = len(plan.layout) if last == len(tickets) - 1 else len(plan.layout) + len(plan.layout) % 2
             furniture = []
-            for kind, where in plan.layout:
+            for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
                 if kind == "chunk":
                     chunk, page = where  # type: ignore[misc]
                     furniture.append(render.PageFurniture(views[chunk].name, page in chunks[chunk].blanks))
                 else:
                     furniture.append(render.PageFurniture("", True))
-            document = render.furniture_document(project, edition, layout, fonts, furniture)
-            return task("furniture", document, bookmarks=False)
+            document = render.furniture_document(project, edition, layout, fonts, furniture, first=low)
+            return low, task("furniture", document, bookmarks=False)
 
-        # The contents' final numbers and the page furniture are rendered side by side. If the
-        # real numbers change the length of the contents (rare), both are done again; should
-        # they still not settle after three tries, the contents only get more room from then
-        # on, and room they leave is blank pages, so this always ends.
-        front_pages = front_piece.pages
+        # The page furniture of every FURNITURE_PAGES or so is rendered as soon as its sections
+        # are (before sections still waiting), numbered after the estimated contents; so is the
+        # rest once the last section is done, alongside the contents' final numbers.
+        chunks: list[Piece] = []
+        groups: list[tuple[int, int]] = []
+        made: dict[tuple[int, int], tuple[int, int, int]] = {}  # group: (front pages, first page, ticket)
+
+        def furnish(plan: merge.Plan, starts: list[int]) -> None:
+            for group in groups:
+                if group not in made or made[group][0] != front_pages:
+                    low, furniture = furniture_task(plan, starts, group)
+                    made[group] = (front_pages, low, renderer.start(furniture, stage="contents", urgent=True))
+
+        first = 0
+        for index, ticket in enumerate(tickets):
+            chunks += renderer.wait([ticket])
+            if sum(c.pages for c in chunks[first:]) >= FURNITURE_PAGES or index == len(tickets) - 1:
+                groups.append((first, index))
+                first = index + 1
+                if index < len(tickets) - 1:
+                    furnish(*_plan(front_pages, chunks))
+
+        # The contents' final numbers. If they change the length of the contents (rare), the
+        # contents and the furniture are done again; should they still not settle after three
+        # tries, the contents only get more room from then on, and room they leave is blank
+        # pages, so this always ends.
         tries = 0
         while True:
             plan, starts = _plan(front_pages, chunks)
@@ -346,7 +392,9 @@ def build_pdf(
                 for section, chunk, start in zip(views, chunks, starts)
                 for article in section.articles
             }
-            front_piece, overlay = renderer.run([front(numbers), furniture_task(plan)], stage="contents")
+            front_ticket = renderer.start(front(numbers), stage="contents", urgent=True)
+            furnish(plan, starts)
+            front_piece = renderer.wait([front_ticket])[0]
             if front_piece.pages == front_pages:
                 break
             tries += 1
@@ -354,7 +402,12 @@ def build_pdf(
                 plan, starts = _plan(front_pages, chunks, front_piece.pages)
                 break
             front_pages = front_piece.pages
-        all_pieces = [*chunks, front_piece, overlay]
+        overlays = renderer.wait([made[group][2] for group in groups])
+        furniture = [
+            merge.Furniture(piece.data, made[group][1], render.FURNITURE_LEAD if made[group][1] else 0)
+            for group, piece in zip(groups, overlays)
+        ]
+        all_pieces = [*chunks, front_piece, *overlays]
 
         bookmarks, links = [], []
         for section, chunk, start in zip(views, chunks, starts):
@@ -377,7 +430,7 @@ def build_pdf(
         if hit is not None:
             data = hit[0]
         else:
-            data = merge.assemble(front_piece.data, [c.data for c in chunks], plan, overlay.data, bookmarks, links, fonts)
+            data = merge.assemble(front_piece.data, [c.data for c in chunks], plan, furniture, bookmarks, links, fonts)
             cache.put("merged", merged_key, data, {"pages": len(plan.layout)})
         if renderer.progress:
             renderer.progress("merge", 1, 1)

@@ -4,6 +4,7 @@ links, and each font embedded once per face."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -35,6 +36,16 @@ class Link:
     target_page: int
     target_top: float
     target_left: float
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Rendered page furniture for the edition's pages from `first` (0-based) on: the edition's
+    page `first + i` is this document's page `lead + i`."""
+
+    data: bytes
+    first: int = 0
+    lead: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ def assemble(
     front: bytes,
     chunks: Sequence[bytes],
     plan: Plan,
-    furniture: bytes,
+    furniture: Sequence[Furniture],
     bookmarks: Sequence[Bookmark],
     links: Sequence[Link],
     fonts: fontlib.FontSet,
@@ -176,7 +187,13 @@ def assemble(
     """One PDF from the front matter, the chunks and the furniture, as `plan` lays them out."""
     pdf = pikepdf.open(BytesIO(front))
     sources = [pikepdf.open(BytesIO(data)) for data in chunks]
-    furniture_pdf = pikepdf.open(BytesIO(furniture))
+    parts = sorted(furniture, key=lambda part: part.first)
+    opened = [pikepdf.open(BytesIO(part.data)) for part in parts]
+
+    def furniture_page(number: int) -> pikepdf.Page:
+        index = bisect.bisect_right([part.first for part in parts], number) - 1
+        return opened[index].pages[parts[index].lead + number - parts[index].first]
+
     front_pages = sum(1 for kind, _ in plan.layout if kind == "front")
     del pdf.pages[front_pages:]
     box = pdf.pages[0].mediabox
@@ -184,13 +201,13 @@ def assemble(
     for number, (kind, where) in enumerate(plan.layout[front_pages:], start=front_pages):
         if kind == "blank":
             # The furniture's page for it is an empty page of the same geometry (and crop marks).
-            pdf.pages.append(furniture_pdf.pages[number])
+            pdf.pages.append(furniture_page(number))
         else:
             chunk, page = where  # type: ignore[misc]
             pdf.pages.append(sources[chunk].pages[page])
     for number, (kind, _) in enumerate(plan.layout):
         if kind == "chunk":
-            _lay_over(pdf, pdf.pages[number], furniture_pdf.pages[number], number)
+            _lay_over(pdf, pdf.pages[number], furniture_page(number), number)
     _links(pdf, links, height)
     _outline(pdf, bookmarks, height)
     merge_fonts(pdf, fonts)
@@ -202,6 +219,6 @@ def assemble(
         compress_streams=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
-    for source in (*sources, furniture_pdf, pdf):
+    for source in (*sources, *opened, pdf):
         source.close()
     return out.getvalue()

@@ -215,6 +215,9 @@ def _readable(project: Project, fonts: fontlib.FontSet) -> tuple[Path, ...]:
     return tuple(folders)
 
 
+FURNITURE_LEAD = 2
+
+
 @dataclass(frozen=True)
 class PageFurniture:
     """What the running heads of one page of a pieced edition say."""
@@ -311,12 +314,20 @@ def furniture_document(
     layout: layouts.Layout,
     fonts: fontlib.FontSet,
     furniture: Sequence[PageFurniture],
+    first: int = 0,
 ) -> Document:
-    """Empty pages carrying the layout's running heads and page numbers, one per edition page."""
+    """Empty pages carrying the layout's running heads and page numbers, one per edition page, for
+    the edition's pages from `first` (0-based) on. When `first` is not 0, the document begins with
+    FURNITURE_LEAD empty pages (so that its first real page is a right-hand page, and not the
+    document's `:first` page) and the page counter starts again at `first + 1`."""
+    if first % 2:
+        raise ValueError("page furniture can only begin on a right-hand page")
     context = {
         "pub": project.config.publication,
         "edition": edition,
         "pages": furniture,
+        "start": first + 1 if first else None,
+        "lead": FURNITURE_LEAD if first else 0,
         "style_css": style_css(dict(layout.style), fonts),
         "style": layout.style,
         "layout": layout,
