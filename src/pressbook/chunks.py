@@ -167,11 +167,12 @@ class Renderer:
             self._pool.shutdown(wait=not interrupted, cancel_futures=True)
             self._pool = None
 
-    def start(self, task: Task, stage: str = "render", urgent: bool = False) -> int:
+    def start(self, task: Task, stage: str = "render", priority: int = 1) -> int:
         """Begin a task (from the cache, in the pool, or queued to run here); returns its ticket.
 
-        The pool is fed a few tasks at a time, so that an `urgent` task started later (page
-        furniture, the final contents) runs before sections still waiting their turn."""
+        The pool is fed a few tasks at a time: waiting tasks of a lower `priority` number go
+        first (0 for what the build waits on at the end, 1 for sections, 2 for work that only
+        fills a worker that would otherwise be idle), in the order started among equals."""
         ticket = len(self._tickets)
         key = task.key
         self._tickets.append((task, key, stage))
@@ -182,19 +183,26 @@ class Renderer:
             self.reused += 1
             self._tick(stage)
         elif self.jobs > 1:
-            heapq.heappush(self._waiting, (0 if urgent else 1, ticket))
+            heapq.heappush(self._waiting, (priority, ticket))
             self._feed()
         else:
             self._queued.append(ticket)
         return ticket
 
     def _feed(self) -> None:
-        """Hand waiting tasks to the pool until every worker has one and one more is queued."""
+        """Hand waiting tasks to the pool until every worker has one (no more: a task started
+        later with a lower priority number must not wait behind one queued early)."""
         busy = sum(1 for future in self._futures.values() if not future.done())
-        while self._waiting and busy <= self.jobs:
-            _, ticket = heapq.heappop(self._waiting)
+        while self._waiting and busy < self.jobs:
+            *_, ticket = heapq.heappop(self._waiting)
             self._futures[ticket] = self._executor().submit(_render, self._tickets[ticket][0])
             busy += 1
+
+    def unfinished(self, tickets: Sequence[int]) -> int:
+        """How many of these tickets are still waiting or rendering."""
+        return sum(
+            1 for t in tickets if t not in self._done and not (t in self._futures and self._futures[t].done())
+        )
 
     def _tick(self, stage: str) -> None:
         self._counts[stage] = self._counts.get(stage, 0) + 1
@@ -347,7 +355,8 @@ def build_pdf(
             the next section if there is one. Returns its first page and the task."""
             first, last = group
             low = 0 if first == 0 else starts[first]
-            high = len(plan.layout) if last == len(tickets) - 1 else len(plan.layout) + len(plan.layout) % 2
+            end = starts[last] + chunks[last].pages
+            high = len(plan.layout) if last == len(tickets) - 1 else end + end % 2
             furniture = []
             for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
                 if kind == "chunk":
@@ -358,9 +367,10 @@ def build_pdf(
             document = render.furniture_document(project, edition, layout, fonts, furniture, first=low)
             return low, task("furniture", document, bookmarks=False)
 
-        # The page furniture of every FURNITURE_PAGES or so is rendered as soon as its sections
-        # are (before sections still waiting), numbered after the estimated contents; so is the
-        # rest once the last section is done, alongside the contents' final numbers.
+        # The page furniture of every FURNITURE_PAGES or so is asked for as soon as its sections
+        # are done, numbered after the estimated contents; a worker with no section left to
+        # render makes it while the other sections finish. The rest is done once the last section
+        # is, alongside the contents' final numbers.
         chunks: list[Piece] = []
         groups: list[tuple[int, int]] = []
         made: dict[tuple[int, int], tuple[int, int, int]] = {}  # group: (front pages, first page, ticket)
@@ -369,7 +379,7 @@ def build_pdf(
             for group in groups:
                 if group not in made or made[group][0] != front_pages:
                     low, furniture = furniture_task(plan, starts, group)
-                    made[group] = (front_pages, low, renderer.start(furniture, stage="contents", urgent=True))
+                    made[group] = (front_pages, low, renderer.start(furniture, stage="contents", priority=2))
 
         first = 0
         for index, ticket in enumerate(tickets):
@@ -377,7 +387,7 @@ def build_pdf(
             if sum(c.pages for c in chunks[first:]) >= FURNITURE_PAGES or index == len(tickets) - 1:
                 groups.append((first, index))
                 first = index + 1
-                if index < len(tickets) - 1:
+                if renderer.unfinished(tickets):  # else the final contents go first
                     furnish(*_plan(front_pages, chunks))
 
         # The contents' final numbers. If they change the length of the contents (rare), the
@@ -392,7 +402,7 @@ def build_pdf(
                 for section, chunk, start in zip(views, chunks, starts)
                 for article in section.articles
             }
-            front_ticket = renderer.start(front(numbers), stage="contents", urgent=True)
+            front_ticket = renderer.start(front(numbers), stage="contents", priority=0)
             furnish(plan, starts)
             front_piece = renderer.wait([front_ticket])[0]
             if front_piece.pages == front_pages:
