@@ -1,0 +1,228 @@
+"""Rendering HTML documents to PDF pieces in a pool of processes, through the cache: the tasks,
+the pieces they give, and the order in which the pool gets them."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import heapq
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import Cache, html_key
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One HTML document to render."""
+
+    kind: str  # "full", "front", "chunk" or "furniture"
+    html: str
+    base_url: str
+    readable: tuple[Path, ...]
+    furniture: bool = True
+    bookmarks: bool = True
+    variant: str | None = None  # a WeasyPrint PDF variant such as "pdf/a-3b"
+
+    @functools.cached_property
+    def key(self) -> str:
+        """The cache key of this render (computed once, and sent along to the worker)."""
+        options = {"furniture": self.furniture, "bookmarks": self.bookmarks, "variant": self.variant}
+        return html_key(self.kind, self.html, self.readable, options)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A rendered document and what the joining needs to know about it."""
+
+    key: str
+    data: bytes
+    pages: int
+    anchors: dict[str, tuple[int, float, float, float, float]]
+    blanks: tuple[int, ...]
+    warnings: tuple[str, ...]
+    refused: tuple[str, ...]
+    cached: bool = False
+
+
+def _render(task: Task) -> dict[str, Any]:
+    """Render in whatever process runs this (a pool worker or this one)."""
+    from . import pdf  # WeasyPrint is imported where rendering happens, not before
+
+    started = time.perf_counter()
+    result = pdf.render_pdf(
+        task.html,
+        base_url=task.base_url,
+        readable=task.readable,
+        identifier=task.key[:32].encode(),
+        furniture=task.furniture,
+        bookmarks=task.bookmarks,
+        variant=task.variant,
+    )
+    return {
+        "pages": result.pages,
+        "anchors": result.anchors,
+        "blanks": list(result.blanks),
+        "warnings": list(result.warnings),
+        "refused": list(result.refused),
+        "seconds": round(time.perf_counter() - started, 3),
+        # When it ran (epoch seconds): kept with the cached piece, to study a build's timeline.
+        "wall": [round(time.time() - (time.perf_counter() - started), 3), round(time.time(), 3)],
+        "kind": task.kind,
+        "data": result.data,
+    }
+
+
+def _worker_start() -> None:
+    """Pool workers leave Ctrl-C and kill to the parent, which stops them itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _warm() -> None:
+    """Import the renderer in a pool worker while the parent is still preparing the HTML."""
+    from . import pdf  # noqa: F401
+
+
+def _piece(key: str, data: bytes, meta: dict[str, Any], cached: bool) -> Piece:
+    return Piece(
+        key=key,
+        data=data,
+        pages=int(meta["pages"]),
+        anchors={k: tuple(v) for k, v in meta["anchors"].items()},  # type: ignore[misc]
+        blanks=tuple(meta["blanks"]),
+        warnings=tuple(meta["warnings"]),
+        refused=tuple(meta["refused"]),
+        cached=cached,
+    )
+
+
+@dataclass
+class Renderer:
+    """Renders tasks through the cache, in a process pool when there are several and jobs > 1."""
+
+    cache: Cache
+    jobs: int
+    progress: Progress | None = None
+    rendered: int = 0
+    reused: int = 0
+    _pool: concurrent.futures.ProcessPoolExecutor | None = field(default=None, repr=False)
+    _tickets: list[tuple[Task, str, str]] = field(default_factory=list, repr=False)
+    _done: dict[int, Piece] = field(default_factory=dict, repr=False)
+    _futures: dict[int, concurrent.futures.Future] = field(default_factory=dict, repr=False)
+    _waiting: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (priority, ticket)
+    _queued: list[int] = field(default_factory=list, repr=False)
+    _totals: dict[str, int] = field(default_factory=dict, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self._pool is None:
+            # fork: workers start at once and share what is already imported; WeasyPrint itself
+            # is imported only inside them.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start
+            )
+        return self._pool
+
+    def warm(self) -> None:
+        """Start the workers now, so that their start-up overlaps with preparing the HTML."""
+        if self.jobs > 1:
+            pool = self._executor()
+            for _ in range(self.jobs):
+                pool.submit(_warm)
+
+    def close(self, interrupted: bool = False) -> None:
+        """Stop the workers at once. Every piece asked for has been collected (or, when
+        interrupted, is simply lost), so a worker still starting up has nothing left to do."""
+        if self._pool is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+            self._pool.shutdown(wait=not interrupted, cancel_futures=True)
+            self._pool = None
+
+    def start(self, task: Task, stage: str = "render", priority: int = 1) -> int:
+        """Begin a task (from the cache, in the pool, or queued to run here); returns its ticket.
+
+        The pool is fed a few tasks at a time: waiting tasks of a lower `priority` number go
+        first (0 for what the build waits on at the end, 1 for sections, 2 for work that only
+        fills a worker that would otherwise be idle), in the order started among equals."""
+        ticket = len(self._tickets)
+        key = task.key
+        self._tickets.append((task, key, stage))
+        self._totals[stage] = self._totals.get(stage, 0) + 1
+        hit = self.cache.get("pdf", key)
+        if hit is not None:
+            self._done[ticket] = _piece(key, hit[0], hit[1], True)
+            self.reused += 1
+            self._tick(stage)
+        elif self.jobs > 1:
+            heapq.heappush(self._waiting, (priority, ticket))
+            self._feed()
+        else:
+            self._queued.append(ticket)
+        return ticket
+
+    def _feed(self) -> None:
+        """Hand waiting tasks to the pool until every worker has one (no more: a task started
+        later with a lower priority number must not wait behind one queued early)."""
+        busy = sum(1 for future in self._futures.values() if not future.done())
+        while self._waiting and busy < self.jobs:
+            *_, ticket = heapq.heappop(self._waiting)
+            self._futures[ticket] = self._executor().submit(_render, self._tickets[ticket][0])
+            busy += 1
+
+    def unfinished(self, tickets: Sequence[int]) -> int:
+        """How many of these tickets are still waiting or rendering."""
+        return sum(
+            1 for t in tickets if t not in self._done and not (t in self._futures and self._futures[t].done())
+        )
+
+    def _tick(self, stage: str) -> None:
+        self._counts[stage] = self._counts.get(stage, 0) + 1
+        if self.progress:
+            self.progress(stage, self._counts[stage], self._totals[stage])
+
+    def _finish(self, ticket: int, result: dict[str, Any]) -> None:
+        task, key, stage = self._tickets[ticket]
+        data = result.pop("data")
+        self.cache.put("pdf", key, data, result)
+        self._done[ticket] = _piece(key, data, result, False)
+        self.rendered += 1
+        self._tick(stage)
+
+    def wait(self, tickets: Sequence[int]) -> list[Piece]:
+        """The pieces of these tickets, once rendered."""
+        while any(t not in self._done and t not in self._queued for t in tickets):
+            self._feed()
+            running = {future: ticket for ticket, future in self._futures.items()}
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in sorted(finished, key=running.__getitem__):
+                del self._futures[running[future]]
+                self._finish(running[future], future.result())
+        for ticket in tickets:
+            if ticket not in self._done:
+                self._queued.remove(ticket)
+                self._finish(ticket, _render(self._tickets[ticket][0]))
+        return [self._done[t] for t in tickets]
+
+    def run(self, tasks: Sequence[Task], stage: str = "render") -> list[Piece]:
+        """Every task's piece, in order; cached pieces are not rendered again."""
+        return self.wait([self.start(task, stage) for task in tasks])
+
+
+def start_renderer(cache: Cache, jobs: int | None, progress: Progress | None) -> Renderer:
+    """A renderer for one build. Its workers start at once, so that their start-up (importing
+    WeasyPrint) overlaps with reading the articles and writing the HTML."""
+    renderer = Renderer(cache, max(1, jobs or os.cpu_count() or 1), progress)
+    renderer.warm()
+    return renderer
