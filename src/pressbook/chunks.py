@@ -199,7 +199,7 @@ def build_pdf(
             front_pages = front_piece.pages
         overlays = renderer.wait([made[group][2] for group in groups])
         furniture = [
-            merge.Furniture(piece.data, made[group][1], render.FURNITURE_LEAD if made[group][1] else 0)
+            merge.Furniture(piece.data, made[group][1], render.FURNITURE_LEAD)
             for group, piece in zip(groups, overlays)
         ]
         all_pieces = [*chunks, front_piece, *overlays]

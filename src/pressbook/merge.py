@@ -44,8 +44,8 @@ class Furniture:
     page `first + i` is this document's page `lead + i`."""
 
     data: bytes
-    first: int = 0
-    lead: int = 0
+    first: int
+    lead: int
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ class Renderer:
     rendered: int = 0
     reused: int = 0
     _pool: concurrent.futures.ProcessPoolExecutor | None = field(default=None, repr=False)
-    _tickets: list[tuple[Task, str, str]] = field(default_factory=list, repr=False)
+    _tickets: list[tuple[Task, str]] = field(default_factory=list, repr=False)  # (task, stage)
     _done: dict[int, Piece] = field(default_factory=dict, repr=False)
     _futures: dict[int, concurrent.futures.Future] = field(default_factory=dict, repr=False)
     _waiting: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (priority, ticket)
@@ -153,12 +153,12 @@ class Renderer:
     def start(self, task: Task, stage: str = "render", priority: int = 1) -> int:
         """Begin a task (from the cache, in the pool, or queued to run here); returns its ticket.
 
-        The pool is fed a few tasks at a time: waiting tasks of a lower `priority` number go
+        The pool is fed one task per worker: waiting tasks of a lower `priority` number go
         first (0 for what the build waits on at the end, 1 for sections, 2 for work that only
         fills a worker that would otherwise be idle), in the order started among equals."""
         ticket = len(self._tickets)
         key = task.key
-        self._tickets.append((task, key, stage))
+        self._tickets.append((task, stage))
         self._totals[stage] = self._totals.get(stage, 0) + 1
         hit = self.cache.get("pdf", key)
         if hit is not None:
@@ -193,10 +193,10 @@ class Renderer:
             self.progress(stage, self._counts[stage], self._totals[stage])
 
     def _finish(self, ticket: int, result: dict[str, Any]) -> None:
-        task, key, stage = self._tickets[ticket]
+        task, stage = self._tickets[ticket]
         data = result.pop("data")
-        self.cache.put("pdf", key, data, result)
-        self._done[ticket] = _piece(key, data, result, False)
+        self.cache.put("pdf", task.key, data, result)
+        self._done[ticket] = _piece(task.key, data, result, False)
         self.rendered += 1
         self._tick(stage)
 

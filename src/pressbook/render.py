@@ -317,17 +317,17 @@ def furniture_document(
     first: int = 0,
 ) -> Document:
     """Empty pages carrying the layout's running heads and page numbers, one per edition page, for
-    the edition's pages from `first` (0-based) on. When `first` is not 0, the document begins with
+    the edition's pages from `first` (0-based, a right-hand page) on. The document begins with
     FURNITURE_LEAD empty pages (so that its first real page is a right-hand page, and not the
-    document's `:first` page) and the page counter starts again at `first + 1`."""
+    document's `:first` page), and numbers its first real page `first + 1`."""
     if first % 2:
         raise ValueError("page furniture can only begin on a right-hand page")
     context = {
         "pub": project.config.publication,
         "edition": edition,
         "pages": furniture,
-        "start": first + 1 if first else None,
-        "lead": FURNITURE_LEAD if first else 0,
+        "start": first + 1,
+        "lead": FURNITURE_LEAD,
         "style_css": style_css(dict(layout.style), fonts),
         "style": layout.style,
         "layout": layout,
