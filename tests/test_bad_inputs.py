@@ -297,6 +297,16 @@ def _bad_style_value(room):
     return ["list"], 1, f"pressbook.toml:{line}: field 'style.font_size': style value 'to' is not valid for 'font_size'"
 
 
+def _bad_layout_style(room):
+    room.article("2017/01/a.md")
+    (room.root / "layouts/mine").mkdir(parents=True)
+    (room.root / "layouts/mine/layout.toml").write_text('title = "Mine"\n\n[style]\ncolumns = "9"\n', encoding="utf-8")
+    return (
+        ["build", "--issue", "2017-01", "--layout", "mine"], 1,
+        "layouts/mine/layout.toml:4: field 'style.columns': style value '9' is not valid for 'columns'",
+    )  # fmt: skip
+
+
 def _glyph_in_manifest(room):
     room.article("2017/01/a.md")
     (room.root / "issues").mkdir()
@@ -312,7 +322,7 @@ def _glyph_as_character_reference(room):
 BUILD_CASES = [
     _unknown_layout, _template_error, _missing_font, _unwritable_output, _no_articles, _manifest_missing_article,
     _bad_format, _bad_variant, _broken_config, _missing_glyph, _broken_article_stops_build, _manifest_lists_twice,
-    _bad_style_value, _glyph_in_manifest, _glyph_as_character_reference,
+    _bad_style_value, _bad_layout_style, _glyph_in_manifest, _glyph_as_character_reference,
 ]  # fmt: skip
 
 

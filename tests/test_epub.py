@@ -173,6 +173,36 @@ def test_fonts_are_subset_but_cover_every_character(january) -> None:
         assert len(data) < 80_000, href  # subset: the full faces are 150-170 KB
 
 
+def test_book_css_uses_the_families_of_the_fonts_and_style(newsroom, tmp_path) -> None:
+    # The families are those the fonts folder names, or [style] chooses: never written-in names.
+    newsroom.article("2017/01/a.md")
+    config = newsroom.root / "pressbook.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[style]\nbody_font = "Noto Sans"\n', encoding="utf-8")
+    from pressbook.config import load_project
+
+    result = build(load_project(newsroom.root), "2017-01", formats=("epub",), out_dir=tmp_path)
+    book = Epub(result.outputs[0].path)
+    css = book.zip.read(book.base + "styles/book.css").decode()
+    assert 'body { font-family: "Noto Sans", serif;' in css
+    assert 'font-family: "Noto Sans", sans-serif;' in css  # the headings: the heading face of fonts.toml
+
+
+def test_grey_photographs_become_jpeg(tmp_path) -> None:
+    import random
+
+    from PIL import Image
+
+    from pressbook import images
+
+    rng = random.Random(1)
+    photo = Image.new("L", (600, 400))
+    photo.putdata([rng.randrange(256) for _ in range(600 * 400)])
+    path = tmp_path / "grey.jpg"
+    photo.save(path, quality=90)
+    data, kind = images.for_screen(path)
+    assert kind == "jpeg" and Image.open(BytesIO(data)).mode == "L"
+
+
 def test_source_date_epoch_sets_modified(sample, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
     result = build(sample, "2017-02", formats=("epub",), out_dir=tmp_path)

@@ -43,11 +43,9 @@ def tool_versions() -> str:
             parts.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             parts.append(f"{name}=?")
-    # The code that renders and joins pieces is part of the key too (an edited checkout must
-    # not reuse pieces made by older code).
-    here = Path(__file__).parent
-    for module in ("pdf.py", "merge.py", "chunks.py", "fonts.py"):
-        parts.append(hashlib.sha256((here / module).read_bytes()).hexdigest()[:16])
+    # The code that renders, records and joins pieces is part of the key too (an edited checkout
+    # must not reuse pieces made by older code).
+    parts.append(code_digest("pdf.py", "pool.py", "merge.py", "chunks.py", "fonts.py"))
     return ";".join(parts)
 
 
@@ -151,12 +149,15 @@ class Cache:
             return None
 
 
-def project_cache(root: Path, enabled: bool = True) -> Cache:
-    """The cache folder of a project (PRESSBOOK_CACHE overrides where it lives)."""
-    if not enabled:
-        return Cache(None)
+def cache_dir(root: Path) -> Path:
+    """Where a project's cache lives: `.cache/pressbook/` in it, or PRESSBOOK_CACHE."""
     override = os.environ.get("PRESSBOOK_CACHE")
-    return Cache(Path(override) if override else root / ".cache" / "pressbook")
+    return Path(override) if override else root / ".cache" / "pressbook"
+
+
+def project_cache(root: Path, enabled: bool = True) -> Cache:
+    """The cache of a project (none when not `enabled`)."""
+    return Cache(cache_dir(root) if enabled else None)
 
 
 def tree_fingerprint(roots: list[Path], extra: dict[str, Any]) -> str:

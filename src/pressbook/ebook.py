@@ -4,10 +4,11 @@ and the metadata. `epub.py` packs it; nothing here knows about ebooklib."""
 
 from __future__ import annotations
 
-import uuid
 import concurrent.futures
 import dataclasses
+import functools
 import os
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ from . import fonts as fontlib
 from . import i18n, images, layouts, markdown, render
 from .articles import Article
 from .cache import Cache, code_digest, file_digest
-from .config import Project
+from .config import Project, style_value
 from .edition import Edition
 from .errors import EditionError, Problem
 
@@ -162,6 +163,7 @@ def _visible_text(documents: list[Document]) -> str:
     return "".join("".join(etree.fromstring(d.xhtml).itertext()) for d in documents)
 
 
+@functools.lru_cache(maxsize=1)
 def _pillow() -> str:
     from importlib.metadata import version
 
@@ -169,7 +171,7 @@ def _pillow() -> str:
 
 
 def _fonts(fonts: fontlib.FontSet, text: str, subset: bool, cache: Cache) -> tuple[list[Resource], str]:
-    resources, rules = [], []
+    resources = []
     characters = "".join(sorted(set(text)))
     for face in fonts.faces:
         if subset:
@@ -178,13 +180,8 @@ def _fonts(fonts: fontlib.FontSet, text: str, subset: bool, cache: Cache) -> tup
         else:
             data = face.path.read_bytes()
         kind = face.path.suffix.lower().lstrip(".")
-        name = f"fonts/{face.path.name}"
-        resources.append(Resource(name, MEDIA_TYPES.get(kind, "font/ttf"), data))
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-            f'font-style: {face.style}; src: url("../{name}"); }}'
-        )
-    return resources, "\n".join(rules)
+        resources.append(Resource(f"fonts/{face.path.name}", MEDIA_TYPES.get(kind, "font/ttf"), data))
+    return resources, fontlib.font_face_css(fonts, url=lambda face: f"../fonts/{face.path.name}")
 
 
 def _chapters(
@@ -222,7 +219,7 @@ def _cover(
         filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, edition.language)])
     )
     cover_text = coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name)
-    accent = layouts.validate_style(project.config.style, project.config_path).get("accent_color", "#9b1c1c")
+    accent = style_value(project.config.style.get("accent_color", "#9b1c1c"))  # checked with the config
     cover_key = [
         list(dataclasses.astuple(cover_text)), accent, file_digest(cover_picture) if cover_picture else None,
         [file_digest(face.path) for face in fonts.faces], code_digest("cover.py"), _pillow(),
@@ -255,6 +252,7 @@ def build_ebook(
     pictures = _Pictures(project, cache or Cache(None))
     moment = render.release_moment(edition.date, project)
     context_base = {"pub": pub, "edition": edition, "lang": language, "labels": labels}
+    book_id = identifier(project, edition)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         pictures.prefetch(edition.articles, pool)
         cover_future = pool.submit(_cover, project, edition, fonts, pictures.cache, labels)
@@ -283,10 +281,16 @@ def build_ebook(
         ),
         *chapters,
         page("epub/colophon.xhtml", f"{TEXT}/colophon.xhtml", labels["colophon"], line=line, moment=moment,
-             count=len(edition.articles), identifier=identifier(project, edition)),  # fmt: skip
+             count=len(edition.articles), identifier=book_id),  # fmt: skip
     ]
     font_resources, font_css = _fonts(fonts, _visible_text(documents), subset_fonts, pictures.cache)
-    css = layouts.render(env, "epub/book.css", {**context_base, "font_css": layouts.css(font_css)})
+    # The families the fonts folder names (or [style] chooses), as in print.
+    style = {key: style_value(value) for key, value in project.config.style.items()}
+    families = {
+        "body_font": style.get("body_font", fonts.family("body")),
+        "heading_font": style.get("heading_font", fonts.family("heading")),
+    }
+    css = layouts.render(env, "epub/book.css", {**context_base, **families, "font_css": layouts.css(font_css)})
     resources = [Resource("styles/book.css", "text/css", css.encode("utf-8")), *font_resources]
     resources += sorted(pictures.resources.values(), key=lambda r: r.name)
 
@@ -312,7 +316,7 @@ def build_ebook(
         )
     )
     ebook = Ebook(
-        identifier=identifier(project, edition),
+        identifier=book_id,
         title=book_title,
         language=language,
         creator=pub.publisher,

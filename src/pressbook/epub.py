@@ -70,13 +70,15 @@ def _normalised(raw: bytes) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            # Pictures are compressed already: they are stored as they are, like `mimetype`.
+            stored = name == "mimetype" or name.lower().endswith((".png", ".jpeg", ".jpg"))
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=None if stored else 9)
     return out.getvalue()
 
 
 def pack(ebook: Ebook) -> bytes:
     """The EPUB file of an e-book, as bytes, the same for the same e-book."""
     raw = BytesIO()
-    epub.write_epub(raw, _book(ebook), {"mtime": ebook.modified.replace(tzinfo=None), "epub2_guide": False, "epub3_landmark": False, "raise_exceptions": True})
+    epub.write_epub(raw, _book(ebook), {"mtime": ebook.modified.replace(tzinfo=None), "epub2_guide": False, "epub3_landmark": False, "raise_exceptions": True, "compresslevel": 0})  # compressed once, below
     return _normalised(raw.getvalue())

@@ -4,6 +4,7 @@ Noto Serif and Noto Sans; `@font-face` CSS for them and what characters they can
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -93,13 +94,13 @@ def load_fonts(project_fonts: Path | None = None) -> FontSet:
     return _read_toml(bundled_dir())
 
 
-def font_face_css(fonts: FontSet) -> str:
-    """`@font-face` rules for every face, pointing at the files by file: URL."""
+def font_face_css(fonts: FontSet, url: Callable[[Face], str] | None = None) -> str:
+    """`@font-face` rules for every face, pointing at the files by `url` (default: file: URL)."""
     rules = []
     for face in fonts.faces:
         rules.append(
             "@font-face {"
-            f' font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}");'
+            f' font-family: "{face.family}"; src: url("{url(face) if url else face.path.resolve().as_uri()}");'
             f" font-weight: {face.weight}; font-style: {face.style}; }}"
         )
     return "\n".join(rules)

@@ -71,11 +71,15 @@ def verify(path: Path) -> None:
 @dataclass(frozen=True)
 class Policy:
     """Which pictures a project may use: files inside it, and web pictures only from the hosts
-    its config allows (downloaded once into `downloads`, never fetched by the renderer)."""
+    its config allows (downloaded once into the cache, never fetched by the renderer)."""
 
     root: Path
+    cache: Path  # the project's cache folder: downloaded pictures and grey copies live there
     allow_hosts: tuple[str, ...] = ()
-    downloads: Path | None = None
+
+    @property
+    def downloads(self) -> Path:
+        return self.cache / "downloads"
 
     def locate(self, src: str, folder: Path) -> Path:
         """The checked file an image reference names, relative to the article's `folder`."""
@@ -111,7 +115,7 @@ class Policy:
         from .cache import file_digest
         from .files import write_atomic
 
-        folder = (self.downloads.parent if self.downloads else self.root / ".cache" / "pressbook") / "grey"
+        folder = self.cache / "grey"
         target = folder / f"{file_digest(path)}.png"
         if not target.is_file():
             from PIL import ImageOps
@@ -131,7 +135,7 @@ class Policy:
         # A host on the usual ports, or "host:port" exactly as the config lists it.
         allowed = {host.lower() for host in self.allow_hosts}
         host_allowed = (parts.hostname in allowed and port in (None, 80, 443)) or f"{parts.hostname}:{port}" in allowed
-        if parts.scheme not in ("http", "https") or not host_allowed or self.downloads is None:
+        if parts.scheme not in ("http", "https") or not host_allowed:
             raise ImageRefused("is on the web and will be left out of editions")
         import hashlib
         import http.client
@@ -165,11 +169,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def policy(project: "Project") -> Policy:
     """The picture policy of a project (its `[security] allow_hosts`)."""
-    import os
+    from .cache import cache_dir
 
-    cache = os.environ.get("PRESSBOOK_CACHE")
-    downloads = (Path(cache) if cache else project.root / ".cache" / "pressbook") / "downloads"
-    return Policy(project.root, project.config.security.allow_hosts, downloads)
+    return Policy(project.root, cache_dir(project.root), project.config.security.allow_hosts)
 
 
 MAX_SCREEN_SIDE = 1400
@@ -178,7 +180,8 @@ MAX_SCREEN_SIDE = 1400
 def for_screen(path: Path, max_side: int = MAX_SCREEN_SIDE) -> tuple[bytes, str]:
     """The picture resized for phones and e-readers and compressed: (bytes, 'png' or 'jpeg').
 
-    Drawings with few colours stay PNG (palette, optimised); photographs become JPEG."""
+    Drawings with few colours stay PNG (palette, optimised); photographs, black-and-white ones
+    too, become JPEG."""
     from io import BytesIO
 
     from PIL import Image, ImageOps
@@ -190,16 +193,19 @@ def for_screen(path: Path, max_side: int = MAX_SCREEN_SIDE) -> tuple[bytes, str]
         if max(image.size) > max_side:
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         out = BytesIO()
-        palette = image.mode in ("P", "1", "L") or (image.mode in ("RGB", "RGBA") and _few_colours(image))
+        palette = image.mode in ("P", "1") or (image.mode in ("RGB", "RGBA", "L") and _few_colours(image))
         if palette or image.mode in ("RGBA", "LA", "PA"):
             if image.mode not in ("P", "1", "L"):
                 image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
                 image = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
             image.save(out, format="PNG", optimize=True)
             return out.getvalue(), "png"
-        image.convert("RGB").save(out, format="JPEG", quality=80, optimize=True, progressive=False)
+        photo = image if image.mode == "L" else image.convert("RGB")
+        photo.save(out, format="JPEG", quality=80, optimize=True, progressive=False)
         return out.getvalue(), "jpeg"
 
 
 def _few_colours(image) -> bool:
-    return image.getcolors(maxcolors=256) is not None
+    """A drawing rather than a photograph: at most 256 colours (64 shades of grey, since a grey
+    picture never has more than 256)."""
+    return image.getcolors(maxcolors=64 if image.mode == "L" else 256) is not None

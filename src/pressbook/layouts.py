@@ -7,9 +7,9 @@ import dataclasses
 import re
 import tomllib
 import traceback
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from .config import Project, style_problems, style_value
 from .errors import ConfigError, UsageError
 
 LAYOUT_FILE = "layout.toml"
-# Style keys a newsroom may set in pressbook.toml [style] (or a layout in its layout.toml).
 
 
 @dataclass(frozen=True)
@@ -81,15 +80,17 @@ def paragraphs(value: str) -> Markup:
     return Markup("".join(Markup("<p>{}</p>").format(p) for p in parts))
 
 
-def _layout_toml(project: Project, name: str) -> dict[str, Any]:
+def _layout_toml(project: Project, name: str) -> tuple[Path | None, str, dict[str, Any]]:
+    """The layout's description file, its text and its data (None, "", {} when there is none)."""
     for folder in (project.layouts_dir / name, bundled_dir() / name):
         path = folder / LAYOUT_FILE
         if path.is_file():
             try:
-                return tomllib.loads(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                return path, text, tomllib.loads(text)
             except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot read the layout description: {exc}", path=path) from None
-    return {}
+    return None, "", {}
 
 
 def available(project: Project) -> list[str]:
@@ -101,9 +102,10 @@ def available(project: Project) -> list[str]:
     return sorted(names)
 
 
-def validate_style(values: Mapping[str, Any], source: Path | None) -> dict[str, str]:
-    """Style values checked against what each key may hold (they go into CSS), as CSS text."""
-    problems = style_problems(dict(values), source)
+def validate_style(values: Mapping[str, Any], source: Path | None, text: str = "") -> dict[str, str]:
+    """Style values checked against what each key may hold (they go into CSS), as CSS text;
+    `text` is the source's text, for line numbers."""
+    problems = style_problems(dict(values), source, text)
     if problems:
         raise ConfigError(problems=problems)
     return {key: style_value(value) for key, value in values.items()}
@@ -112,13 +114,14 @@ def validate_style(values: Mapping[str, Any], source: Path | None) -> dict[str, 
 def load_layout(project: Project, name: str | None) -> Layout:
     """The layout called `name` (default: the project's), with its style merged with the config's."""
     name = name or project.config.edition.layout
-    data = _layout_toml(project, name)
+    path, text, data = _layout_toml(project, name)
     if not data:
         raise UsageError(
             f"unknown layout '{name}'", field="layout", hint="available: " + ", ".join(available(project))
         )
-    style = validate_style(data.get("style", {}), None)
-    style.update(validate_style(project.config.style, project.config_path))
+    style = validate_style(data.get("style", {}), path, text)
+    # The config's own [style] was checked when it was read.
+    style.update({key: style_value(value) for key, value in project.config.style.items()})
     notes = "endnotes" if data.get("notes") == "endnotes" else "print"
     return Layout(
         name=name,

@@ -209,9 +209,7 @@ def _readable(project: Project, fonts: fontlib.FontSet) -> tuple[Path, ...]:
     """Folders the renderer may read: the project, the bundled layouts and fonts, and pressbook's
     own copies of pictures (downloads from allowed hosts, grey versions)."""
     folders = [project.root.resolve(), layouts.bundled_dir().resolve(), *fonts.folders]
-    downloads = images.policy(project).downloads
-    if downloads is not None:
-        folders.append(downloads.parent.resolve())
+    folders.append(images.policy(project).cache.resolve())
     return tuple(folders)
 
 
