@@ -143,7 +143,8 @@ def test_html_format_is_the_single_document(tmp_path) -> None:
 
 
 def test_contents_shorter_than_planned_leave_blank_pages() -> None:
-    from pressbook.chunks import Piece, _plan
+    from pressbook.chunks import _plan
+    from pressbook.pool import Piece
 
     chunk = Piece("k", b"", 3, {}, (), (), ())
     plan, starts = _plan(4, [chunk, chunk], front_used=3)

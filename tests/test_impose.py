@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from pressbook.impose import booklet_sides, impose, two_up_sides
 
+
 def numbered(pages: int, size: str = "A5") -> bytes:
     """A PDF whose page n says only "Trang n"."""
     from weasyprint import HTML

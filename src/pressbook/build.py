@@ -8,19 +8,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from . import layouts, text
-from .cache import file_digest, html_key, project_cache, tool_versions, tree_fingerprint
+from .cache import (
+    Cache,
+    file_digest,
+    html_key,
+    project_cache,
+    tool_versions,
+    tree_fingerprint,
+)
 from .config import Project
 from .errors import ArticleError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
 
 if TYPE_CHECKING:
     from .articles import Article
-    from .chunks import Progress
     from .edition import Edition
+    from .pool import Progress, Renderer
 
 # The stages below (articles, rendering, WeasyPrint, ebooklib) are imported where they are used,
 # so that a build with nothing to do answers "up to date" without loading them.
@@ -158,13 +164,14 @@ def build(
         return Built(None, done[0], done[1], tuple(clock.laps), up_to_date=True)
     renderer = None
     if "pdf" in formats:
-        from . import chunks
+        from .pool import start_renderer
 
-        renderer = chunks.start_renderer(cache, jobs, progress)
+        renderer = start_renderer(cache, jobs, progress)
     try:
         result = _build(
-            project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
-            (impose, signature), cache,
+            project, issue, formats, chosen, out_dir=out_dir, sections=sections, tags=tags, skip_invalid=skip_invalid,
+            renderer=renderer, progress=progress, clock=clock, pdf_variant=pdf_variant, impose=impose,
+            signature=signature, cache=cache,
         )
     except BaseException:
         if renderer is not None:
@@ -198,8 +205,22 @@ def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Prob
 
 
 def _build(
-    project, issue, formats, chosen, out_dir, sections, tags, skip_invalid, renderer, progress, clock, pdf_variant,
-    imposition=(None, None), cache=None,
+    project: Project,
+    issue: str | None,
+    formats: Sequence[str],
+    chosen: layouts.Layout,
+    *,
+    out_dir: Path | None,
+    sections: Sequence[str],
+    tags: Sequence[str],
+    skip_invalid: bool,
+    renderer: Renderer | None,
+    progress: Progress | None,
+    clock: _Clock,
+    pdf_variant: str | None,
+    impose: str | None,
+    signature: int | None,
+    cache: Cache,
 ) -> Built:
     from . import fonts as fontlib
 
@@ -234,14 +255,13 @@ def _build(
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
         rendered, reused = result.rendered, result.reused
         clock.lap("pdf")
-        mode, signature = imposition
-        if mode:
-            from . import impose as imposition_module
+        if impose:
+            from . import impose as imposition
 
-            sheets = imposition_module.impose(result.data, mode, signature)
-            target = folder / f"{stem}-{mode}.pdf"
+            sheets = imposition.impose(result.data, impose, signature)
+            target = folder / f"{stem}-{impose}.pdf"
             write_atomic(target, sheets)
-            outputs.append(Output(target, f"pdf-{mode}", len(sheets), None))
+            outputs.append(Output(target, f"pdf-{impose}", len(sheets), None))
             clock.lap("impose")
     if "epub" in formats:
         if progress:
@@ -290,8 +310,8 @@ def print_articles(
     grayscale: bool = False,
 ) -> Built:
     """The website's print button done properly: one PDF per article, or one for all with `combine`."""
-    from . import render
     from . import fonts as fontlib
+    from . import render
     from .articles import read_article
 
     articles: list[Article] = []

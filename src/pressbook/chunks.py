@@ -21,12 +21,10 @@ from .cache import tool_versions
 from .config import Project
 from .edition import Edition
 from .errors import EditionError, Problem
-from .pool import Piece, Progress, Renderer, Task, start_renderer
+from .pool import Piece, Renderer, Task
 
 if TYPE_CHECKING:
     from . import pdf
-
-__all__ = ["FURNITURE_PAGES", "Piece", "Progress", "Renderer", "Result", "build_pdf", "start_renderer"]
 PX = merge.PT_PER_PX
 
 
@@ -99,137 +97,132 @@ def build_pdf(
     def task(kind: str, document: render.Document, furniture: bool = True, bookmarks: bool = True) -> Task:
         return Task(kind, document.html, document.base_url, document.readable, furniture, bookmarks, variant)
 
-    try:
-        # An archival or tagged variant is made by WeasyPrint from the whole document at once.
-        if variant or not chunkable(layout, edition):
-            views = tuple(render.section_view(project, s, layout, warnings) for s in edition.sections)
-            document = render.edition_document(project, edition, layout, fonts, views=views)
-            warnings += document.warnings
-            piece = renderer.run([task("full", document)])[0]
-            return Result(piece.data, piece.pages, tuple(warnings + renderer_warnings([piece])), renderer.rendered, renderer.reused)
+    # An archival or tagged variant is made by WeasyPrint from the whole document at once.
+    if variant or not chunkable(layout, edition):
+        document = render.edition_document(project, edition, layout, fonts)
+        warnings += document.warnings
+        piece = renderer.run([task("full", document)])[0]
+        return Result(piece.data, piece.pages, tuple(warnings + renderer_warnings([piece])), renderer.rendered, renderer.reused)
 
-        headings = tuple(render.section_view(project, s, layout, [], body=False) for s in edition.sections)
+    headings = tuple(render.section_view(project, s, layout, [], body=False) for s in edition.sections)
 
-        def front(pages: dict[str, str], guess: bool = False) -> Task:
-            document = render.edition_document(
-                project, edition, layout, fonts, part="front", pages=pages, views=headings
-            )
-            warnings.extend(w for w in document.warnings if w not in warnings)
-            if guess:
-                # Only its length is wanted: dots of fixed width instead of leaders, which
-                # WeasyPrint lays out slowly (half the time of a long contents, the same pages).
-                document = dataclasses.replace(document, html=_LEADER.sub('". . "', document.html))
-            return task("front", document, bookmarks=False)
+    def front(pages: dict[str, str], guess: bool = False) -> Task:
+        document = render.edition_document(
+            project, edition, layout, fonts, part="front", pages=pages, views=headings
+        )
+        warnings.extend(w for w in document.warnings if w not in warnings)
+        if guess:
+            # Only its length is wanted: dots of fixed width instead of leaders, which
+            # WeasyPrint lays out slowly (half the time of a long contents, the same pages).
+            document = dataclasses.replace(document, html=_LEADER.sub('". . "', document.html))
+        return task("front", document, bookmarks=False)
 
-        # The contents with stand-in numbers first (its length is needed to number the pages),
-        # then each section as soon as its articles are ready, so the pool starts at once.
-        digits = 4 if len(edition.articles) > 150 else 3
-        guess_ticket = renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))
-        tickets, views = [], []
-        for section in edition.sections:
-            view = render.section_view(project, section, layout, warnings)
-            views.append(view)
-            document = render.edition_document(
-                project, edition, layout, fonts, part="chunk", sections=[view.name], views=(view,)
-            )
-            tickets.append(renderer.start(task("chunk", document, furniture=False, bookmarks=False)))
-        front_pages = renderer.wait([guess_ticket])[0].pages
+    # The contents with stand-in numbers first (its length is needed to number the pages),
+    # then each section as soon as its articles are ready, so the pool starts at once.
+    digits = 4 if len(edition.articles) > 150 else 3
+    guess_ticket = renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))
+    tickets, views = [], []
+    for section in edition.sections:
+        view = render.section_view(project, section, layout, warnings)
+        views.append(view)
+        document = render.edition_document(
+            project, edition, layout, fonts, part="chunk", views=(view,)
+        )
+        tickets.append(renderer.start(task("chunk", document, furniture=False, bookmarks=False)))
+    front_pages = renderer.wait([guess_ticket])[0].pages
 
-        def furniture_task(plan: merge.Plan, starts: list[int], group: tuple[int, int]) -> tuple[int, Task]:
-            """The page furniture of sections first..last: their pages, and the blank page before
-            the next section if there is one. Returns its first page and the task."""
-            first, last = group
-            low = 0 if first == 0 else starts[first]
-            end = starts[last] + chunks[last].pages
-            high = len(plan.layout) if last == len(tickets) - 1 else end + end % 2
-            furniture = []
-            for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
-                if kind == "chunk":
-                    chunk, page = where  # type: ignore[misc]
-                    furniture.append(render.PageFurniture(views[chunk].name, page in chunks[chunk].blanks))
-                else:
-                    furniture.append(render.PageFurniture("", True))
-            document = render.furniture_document(project, edition, layout, fonts, furniture, first=low)
-            return low, task("furniture", document, bookmarks=False)
+    def furniture_task(plan: merge.Plan, starts: list[int], group: tuple[int, int]) -> tuple[int, Task]:
+        """The page furniture of sections first..last: their pages, and the blank page before
+        the next section if there is one. Returns its first page and the task."""
+        first, last = group
+        low = 0 if first == 0 else starts[first]
+        end = starts[last] + chunks[last].pages
+        high = len(plan.layout) if last == len(tickets) - 1 else end + end % 2
+        furniture = []
+        for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
+            if kind == "chunk":
+                chunk, page = where  # type: ignore[misc]
+                furniture.append(render.PageFurniture(views[chunk].name, page in chunks[chunk].blanks))
+            else:
+                furniture.append(render.PageFurniture("", True))
+        document = render.furniture_document(project, edition, layout, fonts, furniture, first=low)
+        return low, task("furniture", document, bookmarks=False)
 
-        # The page furniture of every FURNITURE_PAGES or so is asked for as soon as its sections
-        # are done, numbered after the estimated contents; a worker with no section left to
-        # render makes it while the other sections finish. The rest is done once the last section
-        # is, alongside the contents' final numbers.
-        chunks: list[Piece] = []
-        groups: list[tuple[int, int]] = []
-        made: dict[tuple[int, int], tuple[int, int, int]] = {}  # group: (front pages, first page, ticket)
+    # The page furniture of every FURNITURE_PAGES or so is asked for as soon as its sections
+    # are done, numbered after the estimated contents; a worker with no section left to
+    # render makes it while the other sections finish. The rest is done once the last section
+    # is, alongside the contents' final numbers.
+    chunks: list[Piece] = []
+    groups: list[tuple[int, int]] = []
+    made: dict[tuple[int, int], tuple[int, int, int]] = {}  # group: (front pages, first page, ticket)
 
-        def furnish(plan: merge.Plan, starts: list[int]) -> None:
-            for group in groups:
-                if group not in made or made[group][0] != front_pages:
-                    low, furniture = furniture_task(plan, starts, group)
-                    made[group] = (front_pages, low, renderer.start(furniture, stage="contents", priority=2))
+    def furnish(plan: merge.Plan, starts: list[int]) -> None:
+        for group in groups:
+            if group not in made or made[group][0] != front_pages:
+                low, furniture = furniture_task(plan, starts, group)
+                made[group] = (front_pages, low, renderer.start(furniture, stage="contents", priority=2))
 
-        first = 0
-        for index, ticket in enumerate(tickets):
-            chunks += renderer.wait([ticket])
-            if sum(c.pages for c in chunks[first:]) >= FURNITURE_PAGES or index == len(tickets) - 1:
-                groups.append((first, index))
-                first = index + 1
-                if renderer.unfinished(tickets):  # else the final contents go first
-                    furnish(*_plan(front_pages, chunks))
+    first = 0
+    for index, ticket in enumerate(tickets):
+        chunks += renderer.wait([ticket])
+        if sum(c.pages for c in chunks[first:]) >= FURNITURE_PAGES or index == len(tickets) - 1:
+            groups.append((first, index))
+            first = index + 1
+            if renderer.unfinished(tickets):  # else the final contents go first
+                furnish(*_plan(front_pages, chunks))
 
-        # The contents' final numbers. If they change the length of the contents (rare), the
-        # contents and the furniture are done again; should they still not settle after three
-        # tries, the contents only get more room from then on, and room they leave is blank
-        # pages, so this always ends.
-        tries = 0
-        while True:
-            plan, starts = _plan(front_pages, chunks)
-            numbers = {
-                article.anchor: str(start + chunk.anchors[article.anchor][0] + 1)
-                for section, chunk, start in zip(views, chunks, starts)
-                for article in section.articles
-            }
-            front_ticket = renderer.start(front(numbers), stage="contents", priority=0)
-            furnish(plan, starts)
-            front_piece = renderer.wait([front_ticket])[0]
-            if front_piece.pages == front_pages:
-                break
-            tries += 1
-            if front_piece.pages < front_pages and tries >= 3:
-                plan, starts = _plan(front_pages, chunks, front_piece.pages)
-                break
-            front_pages = front_piece.pages
-        overlays = renderer.wait([made[group][2] for group in groups])
-        furniture = [
-            merge.Furniture(piece.data, made[group][1], render.FURNITURE_LEAD)
-            for group, piece in zip(groups, overlays)
-        ]
-        all_pieces = [*chunks, front_piece, *overlays]
+    # The contents' final numbers. If they change the length of the contents (rare), the
+    # contents and the furniture are done again; should they still not settle after three
+    # tries, the contents only get more room from then on, and room they leave is blank
+    # pages, so this always ends.
+    tries = 0
+    while True:
+        plan, starts = _plan(front_pages, chunks)
+        numbers = {
+            article.anchor: str(start + chunk.anchors[article.anchor][0] + 1)
+            for section, chunk, start in zip(views, chunks, starts)
+            for article in section.articles
+        }
+        front_ticket = renderer.start(front(numbers), stage="contents", priority=0)
+        furnish(plan, starts)
+        front_piece = renderer.wait([front_ticket])[0]
+        if front_piece.pages == front_pages:
+            break
+        tries += 1
+        if front_piece.pages < front_pages and tries >= 3:
+            plan, starts = _plan(front_pages, chunks, front_piece.pages)
+            break
+        front_pages = front_piece.pages
+    overlays = renderer.wait([made[group][2] for group in groups])
+    furniture = [
+        merge.Furniture(piece.data, made[group][1], render.FURNITURE_LEAD)
+        for group, piece in zip(groups, overlays)
+    ]
+    all_pieces = [*chunks, front_piece, *overlays]
 
-        bookmarks, links = [], []
-        for section, chunk, start in zip(views, chunks, starts):
-            children = []
-            for article in section.articles:
-                page, left, top, _, _ = chunk.anchors[article.anchor]
-                children.append(merge.Bookmark(article.title, start + page, top * PX))
-                if f"toc-{article.anchor}" in front_piece.anchors:
-                    toc_page, x1, y1, x2, y2 = front_piece.anchors[f"toc-{article.anchor}"]
-                    links.append(
-                        merge.Link(toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX, left * PX)
-                    )
-            page, _, top, _, _ = chunk.anchors.get(section.anchor, (0, 0.0, 0.0, 0.0, 0.0))
-            bookmarks.append(merge.Bookmark(section.name, start + page, top * PX, tuple(children)))
+    bookmarks, links = [], []
+    for section, chunk, start in zip(views, chunks, starts):
+        children = []
+        for article in section.articles:
+            page, left, top, _, _ = chunk.anchors[article.anchor]
+            children.append(merge.Bookmark(article.title, start + page, top * PX))
+            if f"toc-{article.anchor}" in front_piece.anchors:
+                toc_page, x1, y1, x2, y2 = front_piece.anchors[f"toc-{article.anchor}"]
+                links.append(
+                    merge.Link(toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX, left * PX)
+                )
+        page, _, top, _, _ = chunk.anchors.get(section.anchor, (0, 0.0, 0.0, 0.0, 0.0))
+        bookmarks.append(merge.Bookmark(section.name, start + page, top * PX, tuple(children)))
 
-        merged_key = hashlib.sha256(("\n".join([tool_versions(), *(p.key for p in all_pieces)])).encode()).hexdigest()
-        hit = cache.get("merged", merged_key)
-        if renderer.progress:
-            renderer.progress("merge", 0, 1)
-        if hit is not None:
-            data = hit[0]
-        else:
-            data = merge.assemble(front_piece.data, [c.data for c in chunks], plan, furniture, bookmarks, links, fonts)
-            cache.put("merged", merged_key, data, {"pages": len(plan.layout)})
-        if renderer.progress:
-            renderer.progress("merge", 1, 1)
-        return Result(data, len(plan.layout), tuple(warnings + renderer_warnings(all_pieces)), renderer.rendered, renderer.reused)
-    except BaseException:
-        renderer.close(interrupted=True)
-        raise
+    merged_key = hashlib.sha256(("\n".join([tool_versions(), *(p.key for p in all_pieces)])).encode()).hexdigest()
+    hit = cache.get("merged", merged_key)
+    if renderer.progress:
+        renderer.progress("merge", 0, 1)
+    if hit is not None:
+        data = hit[0]
+    else:
+        data = merge.assemble(front_piece.data, [c.data for c in chunks], plan, furniture, bookmarks, links, fonts)
+        cache.put("merged", merged_key, data, {"pages": len(plan.layout)})
+    if renderer.progress:
+        renderer.progress("merge", 1, 1)
+    return Result(data, len(plan.layout), tuple(warnings + renderer_warnings(all_pieces)), renderer.rendered, renderer.reused)

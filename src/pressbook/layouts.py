@@ -35,6 +35,11 @@ class Layout:
     notes: str = "print"  # "print" (foot of the page) or "endnotes" (after the article)
     chunks: bool = False  # the template can render its parts apart (see chunks.py)
 
+    @property
+    def grayscale(self) -> bool:
+        """Whether pictures are printed as grey copies (`[style] grayscale`, `--grayscale`)."""
+        return self.style.get("grayscale") == "true"
+
 
 def bundled_dir() -> Path:
     """The layouts shipped inside the package."""

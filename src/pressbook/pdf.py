@@ -18,7 +18,6 @@ from weasyprint import CSS, HTML, LOGGER, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
 
-
 class ProjectFetcher(URLFetcher):
     """Reads only files below the `readable` folders and data: URLs; records what it refused."""
 
@@ -52,15 +51,13 @@ class Rendered:
     """A PDF and what happened while making it.
 
     `anchors` maps element ids to (page index, left, top, right, bottom) in CSS pixels;
-    `page_size` is the first page's (width, height) in CSS pixels; `blanks` lists the pages
-    WeasyPrint left blank for a forced break."""
+    `blanks` lists the pages WeasyPrint left blank for a forced break."""
 
     data: bytes
     pages: int
     warnings: tuple[str, ...]
     refused: tuple[str, ...]
     anchors: dict[str, tuple[int, float, float, float, float]] = field(default_factory=dict)
-    page_size: tuple[float, float] = (0.0, 0.0)
     blanks: tuple[int, ...] = ()
 
 
@@ -202,7 +199,6 @@ def render_pdf(
             n for n, page in enumerate(document.pages) if getattr(getattr(page, "_page_box", None), "page_type", None)
             and page._page_box.page_type.blank
         )  # fmt: skip
-        size = (document.pages[0].width, document.pages[0].height) if document.pages else (0.0, 0.0)
         data = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=identifier,
@@ -213,5 +209,5 @@ def render_pdf(
         LOGGER.removeHandler(collector)
         LOGGER.setLevel(previous)
     return Rendered(
-        data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused), anchors, size, blanks
+        data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused), anchors, blanks
     )

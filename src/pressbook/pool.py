@@ -49,7 +49,6 @@ class Piece:
     blanks: tuple[int, ...]
     warnings: tuple[str, ...]
     refused: tuple[str, ...]
-    cached: bool = False
 
 
 def _render(task: Task) -> dict[str, Any]:
@@ -93,7 +92,7 @@ def _warm() -> None:
     from . import pdf  # noqa: F401
 
 
-def _piece(key: str, data: bytes, meta: dict[str, Any], cached: bool) -> Piece:
+def _piece(key: str, data: bytes, meta: dict[str, Any]) -> Piece:
     return Piece(
         key=key,
         data=data,
@@ -102,7 +101,6 @@ def _piece(key: str, data: bytes, meta: dict[str, Any], cached: bool) -> Piece:
         blanks=tuple(meta["blanks"]),
         warnings=tuple(meta["warnings"]),
         refused=tuple(meta["refused"]),
-        cached=cached,
     )
 
 
@@ -162,7 +160,7 @@ class Renderer:
         self._totals[stage] = self._totals.get(stage, 0) + 1
         hit = self.cache.get("pdf", key)
         if hit is not None:
-            self._done[ticket] = _piece(key, hit[0], hit[1], True)
+            self._done[ticket] = _piece(key, hit[0], hit[1])
             self.reused += 1
             self._tick(stage)
         elif self.jobs > 1:
@@ -196,7 +194,7 @@ class Renderer:
         task, stage = self._tickets[ticket]
         data = result.pop("data")
         self.cache.put("pdf", task.key, data, result)
-        self._done[ticket] = _piece(task.key, data, result, False)
+        self._done[ticket] = _piece(task.key, data, result)
         self.rendered += 1
         self._tick(stage)
 

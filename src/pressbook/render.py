@@ -232,7 +232,7 @@ def section_view(
         name=section.name,
         anchor=f"s-{text.slugify(section.name)}",
         articles=tuple(
-            article_view(a, project, warnings, layout.notes, body, layout.style.get("grayscale") == "true")
+            article_view(a, project, warnings, layout.notes, body, layout.grayscale)
             for a in section.articles
         ),
     )
@@ -258,14 +258,14 @@ def edition_document(
     fonts: fontlib.FontSet,
     *,
     part: str = "full",
-    sections: Sequence[str] | None = None,
     pages: dict[str, str] | None = None,
     views: tuple[SectionView, ...] | None = None,
 ) -> Document:
     """The edition as HTML in `layout`: whole ("full"), its cover and contents ("front", with the
-    contents' page numbers given in `pages`), or some of its sections ("chunk").
+    contents' page numbers given in `pages`), or the sections of `views` ("chunk").
 
-    `views` (from `section_views`) saves rendering every article again for each part."""
+    `views` (from `section_views`) saves rendering every article again for each part; for the
+    front they need only their headings."""
     if not edition.articles:
         raise EditionError(
             f"issue '{edition.id}' selects no articles",
@@ -275,13 +275,13 @@ def edition_document(
     if views is None:
         views, more = section_views(project, edition, layout, fonts)
         warnings += more
-    wanted = set(sections) if sections is not None else None
     pub = project.config.publication
-    found, refused = cover_picture(project, edition)
-    warnings += refused
     cover = None
-    if found is not None:
-        cover = (images.policy(project).grey(found) if layout.style.get("grayscale") == "true" else found).as_uri()
+    if part != "chunk":  # the cover is on the front
+        found, refused = cover_picture(project, edition)
+        warnings += refused
+        if found is not None:
+            cover = (images.policy(project).grey(found) if layout.grayscale else found).as_uri()
     moment = release_moment(edition.date, project)
     label = i18n.label("articles", edition.language)
     context = {
@@ -289,7 +289,7 @@ def edition_document(
         "edition": edition,
         "part": part,
         "pages": pages,
-        "sections": views if wanted is None or part == "front" else tuple(v for v in views if v.name in wanted),
+        "sections": views,
         "cover_image": cover,
         "style_css": style_css(dict(layout.style), fonts),
         "style": layout.style,
@@ -343,7 +343,7 @@ def articles_document(
     if problems:
         raise EditionError(problems=problems)
     warnings: list[Problem] = []
-    grey = layout.style.get("grayscale") == "true"
+    grey = layout.grayscale
     views = tuple(article_view(a, project, warnings, layout.notes, grey=grey) for a in articles)
     pub = project.config.publication
     first = views[0]

@@ -11,7 +11,14 @@ from .. import text
 from ..articles import parse_date
 from ..config import Project
 from ..errors import ImportSourceError
-from . import Draft, ImportOptions, decode_source, escape_markdown, has_lead_tag, parse_byline
+from . import (
+    Draft,
+    ImportOptions,
+    decode_source,
+    escape_markdown,
+    has_lead_tag,
+    parse_byline,
+)
 
 # Buttons and labels of the website that are never part of an article.
 CHROME = (
