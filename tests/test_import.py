@@ -41,6 +41,16 @@ def _import(newsroom, tmp_path: Path, content: bytes | str, name: str = "trang.t
     return done.path
 
 
+def test_saved_page_in_utf8_wins_over_its_declared_charset(tmp_path) -> None:
+    from pressbook.importers.webpage import _decode
+
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Đảng bộ huyện</p></body></html>'
+    assert "Đảng bộ huyện" in _decode(page.encode("utf-8"), tmp_path / "a.html")
+    # Bytes that are not UTF-8 are read in the charset the page declares.
+    legacy = '<html><head><meta charset="windows-1252"></head><body><p>Café</p></body></html>'
+    assert "Café" in _decode(legacy.encode("cp1252"), tmp_path / "b.html")
+
+
 def test_scraped_page_fields_and_body(newsroom, tmp_path) -> None:
     path = _import(newsroom, tmp_path, PAGE)
     assert path == newsroom.root / "articles/2017/01/dua-nghi-quyet-vao-cuoc-song-o-cac-ban-vung-cao.md"

@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 
 from pressbook import fonts as fontlib
 from pressbook.build import build, load_edition, print_articles
-from pressbook.errors import ConfigError, EditionError, UsageError
+from pressbook.errors import ArticleError, ConfigError, EditionError, UsageError
 from pressbook.text import VIETNAMESE_LETTERS
 
 from .pdfcheck import CALL, Pdf, expected_words, locate
@@ -173,6 +173,18 @@ def test_print_several_articles_combined_or_not(sample_project_module, tmp_path)
     combined = print_articles(sample_project_module, paths, out=tmp_path / "all.pdf", combine=True)
     assert len(combined.outputs) == 1
     assert sum(o.pages for o in separate.outputs) == combined.outputs[0].pages
+
+
+def test_print_refuses_articles_that_would_share_a_file(newsroom, tmp_path) -> None:
+    one = newsroom.article("2017/01/tin-vui.md")
+    two = newsroom.article("2017/02/tin-vui.md", title="Một bài khác")
+    with pytest.raises(ArticleError) as caught:
+        print_articles(newsroom.project, [one, two], out=tmp_path / "each")
+    message = caught.value.problem.format(newsroom.root)
+    assert message.startswith("articles/2017/02/tin-vui.md: would print to the same file as"), message
+    assert not (tmp_path / "each").exists()
+    combined = print_articles(newsroom.project, [one, two], out=tmp_path / "both.pdf", combine=True)
+    assert len(combined.outputs) == 1
 
 
 def test_missing_glyph_is_an_error_naming_article_and_character(newsroom) -> None:

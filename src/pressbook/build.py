@@ -139,8 +139,10 @@ def build(
 
     `impose` ("booklet" or "2up") also writes the PDF imposed on sheets for printing; `marks`,
     `bleed` and `grayscale` prepare it for a print shop or a black-and-white printer."""
-    if impose is not None and impose not in ("booklet", "2up"):
-        raise UsageError(f"unknown imposition '{impose}'", field="impose", hint="choose booklet or 2up")
+    if impose is not None:  # checked before anything is rendered
+        from .impose import check_mode
+
+        check_mode(impose)
     if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
         raise UsageError(
             f"unknown PDF variant '{pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
@@ -314,6 +316,8 @@ def print_articles(
     from . import render
     from .articles import read_article
 
+    if len(paths) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:
+        raise UsageError("--out names one file but several articles were given", hint="add --combine, or give a folder")
     articles: list[Article] = []
     problems: list[Problem] = []
     for path in paths:
@@ -321,13 +325,23 @@ def print_articles(
             articles.append(read_article(path, project.config.tz))
         except ArticleError as exc:
             problems.extend(exc.problems)
+    if not combine:
+        # One PDF per article, named after it: two articles of the same name would overwrite each other.
+        first: dict[str, Path] = {}
+        for article in articles:
+            if first.setdefault(article.slug, article.path) != article.path:
+                problems.append(
+                    Problem(
+                        f"would print to the same file as {first[article.slug]} ({article.slug}.pdf)",
+                        path=article.path,
+                        hint="print them one at a time with --out, or add --combine",
+                    )
+                )
     if problems:
         raise ArticleError(problems=problems)
     chosen = layouts.for_printing(layouts.load_layout(project, layout), marks, bleed, grayscale)
     fonts = fontlib.load_fonts(project.fonts_dir)
     day = printed or render.release_moment(date.today(), project).date()
-    if len(articles) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:
-        raise UsageError("--out names one file but several articles were given", hint="add --combine, or give a folder")
     groups = [articles] if combine else [[a] for a in articles]
     outputs, warnings = [], []
     for group in groups:

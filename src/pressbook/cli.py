@@ -166,7 +166,7 @@ def build(
     issue: IssueOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub, html.")] = "pdf,epub",
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, article, or one in layouts/.")
+        str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, large-print, article, or one in layouts/.")
     ] = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default: build/<issue>/).", file_okay=False)
@@ -262,8 +262,6 @@ def impose_(
     from .files import write_atomic
     from .impose import impose
 
-    if mode not in ("booklet", "2up"):
-        raise UsageError(f"unknown --mode '{mode}'", hint="choose booklet or 2up")
     try:
         data = source.read_bytes()
     except OSError as exc:

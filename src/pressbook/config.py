@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, validation_message
 
 CONFIG_NAME = "pressbook.toml"
 
@@ -247,7 +247,7 @@ def parse_config(data: dict, path: Path | None = None, text: str = "") -> Config
     except ValidationError as exc:
         for err in exc.errors():
             dotted = ".".join(str(part) for part in err["loc"])
-            message = _pydantic_message(err)
+            message = validation_message(err, "Configuration")
             problems.append(
                 Problem(
                     f"config value '{dotted}': {message}",
@@ -259,16 +259,6 @@ def parse_config(data: dict, path: Path | None = None, text: str = "") -> Config
     if problems:
         raise ConfigError(problems=problems)
     return config
-
-
-def _pydantic_message(err: dict) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return "unknown key (check its spelling; see README 'Configuration')"
-    if kind == "missing":
-        return "is required"
-    message = err["msg"]
-    return message.removeprefix("Value error, ")
 
 
 def toml_key_line(text: str, loc: list[str]) -> int | None:

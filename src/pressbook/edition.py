@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import i18n
 from .articles import Article
 from .config import Config, toml_key_line
-from .errors import ConfigError, EditionError, Problem, UsageError
+from .errors import ConfigError, EditionError, Problem, UsageError, validation_message
 
 PeriodKind = Literal["all", "year", "month", "week", "day"]
 ISSUE_HELP = "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
@@ -105,7 +105,7 @@ def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
             problems=[
                 Problem(
                     f"manifest value '{'.'.join(map(str, e['loc']))}': "
-                    + ("unknown key" if e["type"] == "extra_forbidden" else e["msg"]),
+                    + validation_message(e, "Issues and manifests"),
                     path=path,
                     line=toml_key_line(text, [str(p) for p in e["loc"][:1]]),
                 )

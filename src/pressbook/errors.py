@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,12 @@ class OutputError(PressbookError):
 class EditionError(PressbookError):
     """An edition cannot be selected or assembled."""
 
+
+def validation_message(err: Mapping[str, Any], docs: str) -> str:
+    """One pydantic validation error in words; `docs` names the README section that lists the keys."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key (check its spelling; see README '{docs}')"
+    if kind == "missing":
+        return "is required"
+    return str(err["msg"]).removeprefix("Value error, ")

@@ -5,13 +5,14 @@ vector: each is placed as a form, so text stays text and fonts are embedded once
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Literal
+from typing import Literal, get_args
 
 import pikepdf
 
 from .errors import UsageError
 
 Mode = Literal["booklet", "2up"]
+MODES: tuple[str, ...] = get_args(Mode)
 Side = tuple["int | None", "int | None"]  # (left page, right page), 0-based; None is blank
 
 PRINTING_GUIDE = {
@@ -71,8 +72,15 @@ def _sheet(width: float, height: float) -> tuple[float, float]:
     return width, height
 
 
+def check_mode(mode: str) -> None:
+    """A UsageError unless `mode` is one of MODES."""
+    if mode not in MODES:
+        raise UsageError(f"unknown imposition '{mode}'", field="impose", hint="choose " + " or ".join(MODES))
+
+
 def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None) -> bytes:
     """The PDF `data` imposed two pages to a side on sheets twice as wide as its pages."""
+    check_mode(mode)
     if signature is not None and signature < 1:
         raise UsageError("--signature must be at least 1 sheet", field="signature")
     pdf = pikepdf.open(BytesIO(data))

@@ -15,7 +15,7 @@ from .. import text
 from ..articles import FrontMatter, dumps
 from ..charsets import UndecodableError, decode
 from ..config import Project
-from ..errors import ImportSourceError, Problem
+from ..errors import ImportSourceError, Problem, validation_message
 from ..files import write_atomic
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -103,7 +103,10 @@ def _validate(draft: Draft, path: Path, project: Project) -> None:
     except ValidationError as exc:
         raise ImportSourceError(
             problems=[
-                Problem(f"the article made from it would be invalid: {e['msg']}", path=path, field=str(e["loc"][0]))
+                Problem(
+                    f"the article made from it would be invalid: {validation_message(e, 'The article format')}",
+                    path=path, field=str(e["loc"][0]),
+                )  # fmt: skip
                 for e in exc.errors()
             ]
         ) from None

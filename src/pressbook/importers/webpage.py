@@ -30,7 +30,15 @@ PAGE_CHROME = (*CHROME, "tải ứng dụng", "tin liên quan", "đọc tiếp",
 
 
 def _decode(data: bytes, path: Path) -> str:
-    declared = _CHARSET.search(data[:4096])
+    """The page's text. Bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages
+    are often saved as UTF-8 under their old declaration, and a one-byte charset would read them
+    without an error, as garbage); else the declared charset; else pressbook's own detection."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        declared = _CHARSET.search(data[:4096])
+    else:
+        declared = None
     if declared:
         try:
             return data.decode(declared.group(1).decode("ascii"))
@@ -75,8 +83,8 @@ def _meta(tree: etree._Element, *names: str) -> str:
     for name in names:
         for attr in ("property", "name", "itemprop"):
             found = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-            if found and _unescape(found[0]):
-                return _unescape(found[0])
+            if found and (value := _unescape(found[0])):
+                return value
     return ""
 
 
@@ -304,7 +312,7 @@ class _Body:
         return None
 
 
-def extract(html_text: str, *, path: Path, project: Project, slug_hint: str = "") -> dict[str, Any]:
+def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     """Everything we take from a saved page: fields, Markdown blocks, their plain texts, images."""
     from trafilatura import bare_extraction
 
@@ -340,7 +348,7 @@ def extract(html_text: str, *, path: Path, project: Project, slug_hint: str = ""
 
     body = _Body(
         title=title, lead=lead, captions=_captions(tree), folder=path.parent,
-        slug=slug_hint or text.slugify(title, max_length=40),
+        slug=text.slugify(title, max_length=40),
     )  # fmt: skip
     if document is not None and document.body is not None:
         body.walk(document.body)
