@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml scripts/setup
 	touch $(STAMP)
 
 clean:
-	rm -rf build .pytest_cache .hypothesis
+	rm -rf build .cache .pytest_cache .hypothesis
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 100,1000

@@ -8,7 +8,7 @@ For each size it prints wall time and peak RSS (of the largest process) for:
   cold       `pressbook build --format pdf` with an empty cache
   no-op      the same build again, nothing changed
   edit       the same build after one article in the middle gained a sentence
-  epub       `pressbook build --format epub`
+  epub       `pressbook build --format epub` (its own cache of pictures, fonts and cover empty)
 and each time as a ratio of the baseline.
 """
 
@@ -103,7 +103,7 @@ def newsroom(root: Path, count: int) -> tuple[str, Path]:
         f"[edition]\nsections = [{sections}]\n",
         encoding="utf-8",
     )
-    start = datetime(2017, 1, 1, 7, 0) if count <= 200 else datetime(2017, 1, 1, 7, 0)
+    start = datetime(2017, 1, 1, 7, 0)
     span = timedelta(days=30) if count <= 200 else timedelta(days=364)
     paths = []
     for number in range(count):
@@ -117,18 +117,28 @@ def newsroom(root: Path, count: int) -> tuple[str, Path]:
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of the largest process of a command run to the end."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode() if process.stderr else ''}")
+    """Wall seconds and peak RSS (MiB) of the largest process of a command run to the end.
+
+    The cache is the newsroom's own (an inherited PRESSBOOK_CACHE would make a cold build warm);
+    what the command prints on stderr goes to a file, which cannot fill up and stall it."""
+    env = {k: v for k, v in os.environ.items() if k != "PRESSBOOK_CACHE"}
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"failed: {' '.join(command)}\n{errors.read().decode(errors='replace')}")
     return elapsed, usage.ru_maxrss / 1024
 
 
-def run(count: int, workdir: Path) -> list[tuple[str, float, float]]:
+def run(count: int, workdir: Path) -> tuple[int, list[tuple[str, float, float]]]:
+    """The edition's page count and the measured rows."""
+    from pypdf import PdfReader
+
     root = workdir / f"newsroom-{count}"
+    shutil.rmtree(root, ignore_errors=True)  # a newsroom kept from an earlier run is made again
     issue, middle = newsroom(root, count)
     pressbook = [str(BIN / "pressbook"), "build", "--issue", issue, "--quiet"]
     env_cache = root / ".cache"
@@ -142,7 +152,8 @@ def run(count: int, workdir: Path) -> list[tuple[str, float, float]]:
         fh.write("\nMột câu mới được biên tập viên thêm vào cuối bài.\n")
     rows.append(("pressbook build, one article edited", *measure([*pressbook, "--format", "pdf"], root)))
     rows.append(("pressbook build --format epub", *measure([*pressbook, "--format", "epub"], root)))
-    return rows
+    pages = len(PdfReader(next((root / "build" / issue).glob("*.pdf"))).pages)
+    return pages, rows
 
 
 def main() -> None:
@@ -153,9 +164,9 @@ def main() -> None:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="pressbook-bench-"))
     print(f"pressbook benchmark on {os.cpu_count()} CPUs, {datetime.now():%Y-%m-%d}")
     for count in (int(s) for s in args.sizes.split(",")):
-        rows = run(count, workdir)
+        pages, rows = run(count, workdir)
         baseline = rows[0][1]
-        print(f"\n{count} articles")
+        print(f"\n{count} articles ({pages} pages)")
         print(f"  {'what':<38} {'seconds':>8} {'x baseline':>11} {'peak RSS MiB':>13}")
         for name, seconds, rss in rows:
             print(f"  {name:<38} {seconds:8.2f} {seconds / baseline:11.2f} {rss:13.0f}")
