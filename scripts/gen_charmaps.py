@@ -1,6 +1,6 @@
-"""Regenerate src/pressbook/_charmaps.py from glibc's charmaps (Debian package `locales`).
+"""Regenerate src/pressbook/importers/_charmaps.py from glibc's charmaps (Debian package `locales`).
 
-Run: python scripts/gen_charmaps.py > src/pressbook/_charmaps.py
+Run: python scripts/gen_charmaps.py > src/pressbook/importers/_charmaps.py
 """
 
 import gzip

@@ -85,7 +85,7 @@ CALL = "⁂"
 def expected_words(markdown_text: str) -> tuple[list[str], list[str]]:
     """The words a reader should see for a Markdown body, footnote calls marked with CALL,
     and the text of each footnote (which the PDF prints at the foot of a page)."""
-    from pressbook.markdown import to_text
+    from pressbook.body import to_text
 
     notes = re.findall(r"^\[\^[^\]]+\]:[ \t]*(.+)$", markdown_text, flags=re.M)
     body = re.sub(r"^\[\^[^\]]+\]:.*$", "", markdown_text, flags=re.M)

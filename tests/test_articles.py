@@ -94,7 +94,7 @@ def test_all_problems_of_one_file_at_once(newsroom) -> None:
     assert found == {("title", 1), ("date", 2), ("section", 3), ("colour", 4), ("views", 5)}
     by_field = {p.field: p.format() for p in caught.value.problems}
     assert "'2017-02-30' is not a real date" in by_field["date"]
-    assert "is not an article field" in by_field["colour"] and "known fields: title" in by_field["colour"]
+    assert "is not a known article field" in by_field["colour"] and "known article fields: title" in by_field["colour"]
     assert "is missing" in by_field["title"] and "add 'title: ...'" in by_field["title"]
     assert "expected a whole number" in by_field["views"]
 

@@ -62,7 +62,7 @@ def not_a_date(room) -> str:
 
 def unknown_field(room) -> str:
     room.write("2017/01/bad.md", "---\ntitle: T\ndate: 2017-01-04\nauthors: A\n---\nx\n")
-    return "articles/2017/01/bad.md:4: field 'authors': is not an article field (known fields: title, date"
+    return "articles/2017/01/bad.md:4: field 'authors': is not a known article field (known article fields: title, date"
 
 
 def wrong_type(room) -> str:
@@ -193,8 +193,8 @@ def test_bad_config_names_the_key(make_newsroom, monkeypatch) -> None:
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert any("pressbook.toml:4: config value 'publication.timezone': 'Mars/Olympus' is not a known time zone" in line for line in lines)
-    assert any("pressbook.toml:5: config value 'publication.colour': unknown key" in line for line in lines)
+    assert any("pressbook.toml:4: field 'publication.timezone': 'Mars/Olympus' is not a known time zone" in line for line in lines)
+    assert any("pressbook.toml:5: field 'publication.colour': is not a known key" in line for line in lines)
 
 
 def test_no_project_is_a_clear_error(tmp_path, monkeypatch) -> None:

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from pressbook.charsets import UndecodableError, decode
+from pressbook.importers.charsets import UndecodableError, decode
 from pressbook.text import TONES
 
 SENTENCE = "Chữ Quốc ngữ là hệ chữ viết thống nhất chính thức hiện nay của tiếng Việt"

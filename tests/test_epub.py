@@ -12,7 +12,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from pressbook.build import build, load_edition
+from pressbook.build import BuildOptions, build, load_edition
 from pressbook.importers import import_source
 
 from .epubcheck_run import run_epubcheck
@@ -59,7 +59,7 @@ def sample():
 @pytest.fixture(scope="module")
 def january(sample, tmp_path_factory):
     out = tmp_path_factory.mktemp("epub")
-    result = build(sample, "2017-01", formats=("epub",), out_dir=out)
+    result = build(sample, BuildOptions(issue="2017-01", formats=("epub",), out_dir=out))
     return result, load_edition(sample, "2017-01").edition, Epub(result.outputs[0].path)
 
 
@@ -73,7 +73,7 @@ def test_epubcheck_finds_nothing(january) -> None:
 def test_reproducible(january, sample, tmp_path) -> None:
     _, _, book = january
     # Made again from nothing (no cached pictures, font subsets or cover): the same bytes.
-    again = build(sample, "2017-01", formats=("epub",), out_dir=tmp_path, use_cache=False)
+    again = build(sample, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path, use_cache=False))
     assert again.outputs[0].path.read_bytes() == book.path.read_bytes()
     with zipfile.ZipFile(book.path) as z:
         assert z.namelist()[0] == "mimetype" and z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
@@ -181,7 +181,7 @@ def test_book_css_uses_the_families_of_the_fonts_and_style(newsroom, tmp_path) -
     config.write_text(config.read_text(encoding="utf-8") + '\n[style]\nbody_font = "Noto Sans"\n', encoding="utf-8")
     from pressbook.config import load_project
 
-    result = build(load_project(newsroom.root), "2017-01", formats=("epub",), out_dir=tmp_path)
+    result = build(load_project(newsroom.root), BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path))
     book = Epub(result.outputs[0].path)
     css = book.zip.read(book.base + "styles/book.css").decode()
     assert 'body { font-family: "Noto Sans", serif;' in css
@@ -206,14 +206,14 @@ def test_grey_photographs_become_jpeg(tmp_path) -> None:
 
 def test_source_date_epoch_sets_modified(sample, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
-    result = build(sample, "2017-02", formats=("epub",), out_dir=tmp_path)
+    result = build(sample, BuildOptions(issue="2017-02", formats=("epub",), out_dir=tmp_path))
     assert Epub(result.outputs[0].path).meta("dcterms:modified") == ["2017-07-14T02:40:00Z"]
 
 
 def test_imported_real_pages_make_a_valid_epub(corpus, newsroom, tmp_path) -> None:
     for page in sorted((corpus / "html").glob("*.html")):
         import_source(page, newsroom.project)
-    result = build(newsroom.project, None, formats=("epub",), out_dir=tmp_path)
+    result = build(newsroom.project, BuildOptions(issue=None, formats=("epub",), out_dir=tmp_path))
     report = run_epubcheck(result.outputs[0].path)
     assert {k: v for k, v in report.items() if k in ("FATAL", "ERROR", "WARNING")} == {}
     book = Epub(result.outputs[0].path)
@@ -233,7 +233,7 @@ def test_article_names_never_collide_with_the_books_own_pages(newsroom, tmp_path
     newsroom.article("2017/01/cover.md", title="Bài tên cover", body="![Ảnh](images/%E1%BA%A3nh%20%281%29%20%23a.png)")
     newsroom.article("2017/01/nav.md", title="Bài tên nav", date="2017-01-05")
     newsroom.article("2017/01/bài viết mới.md", title="Bài tên có dấu", date="2017-01-06")
-    result = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path)
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path))
     assert [w.format() for w in result.warnings] == []
     report = run_epubcheck(result.outputs[0].path)
     assert {k: v for k, v in report.items() if k in ("FATAL", "ERROR", "WARNING")} == {}
@@ -247,7 +247,9 @@ def test_article_names_never_collide_with_the_books_own_pages(newsroom, tmp_path
 def test_pictures_fonts_and_cover_are_made_once_across_builds(newsroom, tmp_path, monkeypatch) -> None:
     from PIL import Image
 
-    from pressbook import cover, fonts, images
+    from pressbook import images
+    from pressbook.epub import cover
+    from pressbook.html import fonts
 
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache"))  # not the one other tests share
     images_dir = newsroom.root / "articles/2017/01/images"
@@ -266,11 +268,11 @@ def test_pictures_fonts_and_cover_are_made_once_across_builds(newsroom, tmp_path
     monkeypatch.setattr(images, "for_screen", counted("screen", images.for_screen))
     monkeypatch.setattr(fonts, "subset", counted("subset", fonts.subset))
     monkeypatch.setattr(cover, "draw_cover", counted("cover", cover.draw_cover))
-    first = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path / "a")
+    first = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path / "a"))
     assert calls == {"screen": 1, "subset": 8, "cover": 1}
-    second = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path / "b")
+    second = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path / "b"))
     assert calls == {"screen": 1, "subset": 8, "cover": 1}  # nothing made again
     assert first.outputs[0].path.read_bytes() == second.outputs[0].path.read_bytes()
-    third = build(newsroom.project, "2017-01", formats=("epub",), out_dir=tmp_path / "c", use_cache=False)
+    third = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path / "c", use_cache=False))
     assert calls == {"screen": 2, "subset": 16, "cover": 2}
     assert third.outputs[0].path.read_bytes() == first.outputs[0].path.read_bytes()

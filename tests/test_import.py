@@ -14,7 +14,7 @@ import pytest
 from pressbook.articles import read_markdown
 from pressbook.importers import ImportOptions, import_source
 from pressbook.importers.webpage import extract
-from pressbook.markdown import to_text
+from pressbook.body import to_text
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from pressbook.impose import booklet_sides, impose, two_up_sides
+from pressbook.pdf.impose import booklet_sides, impose, two_up_sides
 
 
 def numbered(pages: int, size: str = "A5") -> bytes:
@@ -105,9 +105,9 @@ def test_any_page_size_pair(size, sheet) -> None:
 
 
 def test_text_stays_text_and_fonts_once(sample_project, tmp_path) -> None:
-    from pressbook.build import build
+    from pressbook.build import BuildOptions, build
 
-    result = build(sample_project, "2017-01", formats=("pdf",), out_dir=tmp_path, impose="booklet")
+    result = build(sample_project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path, impose="booklet"))
     booklet = next(o for o in result.outputs if o.format == "pdf-booklet").path
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(booklet).pages).split())
     assert "Nâng cao chất lượng sinh hoạt chi bộ ở vùng cao" in text

@@ -8,7 +8,7 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from pressbook import markdown
+from pressbook.html import markdown
 
 TARGETS = ("print", "endnotes", "epub")
 

@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 from fontTools.ttLib import TTFont
 
-from pressbook import fonts as fontlib
-from pressbook.build import build, load_edition, print_articles
+from pressbook.html import fonts as fontlib
+from pressbook.build import BuildOptions, build, load_edition, PrintOptions, print_articles
 from pressbook.errors import ArticleError, ConfigError, EditionError, UsageError
 from pressbook.text import VIETNAMESE_LETTERS
 
@@ -32,7 +32,7 @@ def test_every_bundled_face_covers_vietnamese(face) -> None:
 @pytest.fixture(scope="module")
 def january(tmp_path_factory, sample_project_module):
     out = tmp_path_factory.mktemp("january")
-    result = build(sample_project_module, "2017-01", out_dir=out)
+    result = build(sample_project_module, BuildOptions(issue="2017-01", out_dir=out))
     edition = load_edition(sample_project_module, "2017-01").edition
     return result, edition, Pdf.open(result.outputs[0].path)
 
@@ -136,12 +136,12 @@ def test_cover_and_running_heads(january) -> None:
 
 def test_two_builds_are_byte_identical(january, sample_project_module, tmp_path) -> None:
     result, _, _ = january
-    again = build(sample_project_module, "2017-01", out_dir=tmp_path, use_cache=False)  # a real second render
+    again = build(sample_project_module, BuildOptions(issue="2017-01", out_dir=tmp_path, use_cache=False))  # a real second render
     assert again.outputs[0].path.read_bytes() == result.outputs[0].path.read_bytes()
 
 
 def test_newspaper_layout(sample_project_module, tmp_path) -> None:
-    result = build(sample_project_module, "2017-02", layout="newspaper", out_dir=tmp_path)
+    result = build(sample_project_module, BuildOptions(issue="2017-02", layout="newspaper", out_dir=tmp_path))
     assert [w.format() for w in result.warnings] == []
     pdf = Pdf.open(result.outputs[0].path)
     box = pdf.reader.pages[0].mediabox
@@ -154,7 +154,7 @@ def test_print_one_article(sample_project_module, tmp_path) -> None:
     article = sample_project_module.articles_dir / "2017/01/muong-khoa-lua-ruong-bac-thang-duoc-mua-duoc-gia.md"
     from datetime import date
 
-    result = print_articles(sample_project_module, [article], out=tmp_path / "bai.pdf", printed=date(2017, 1, 12))
+    result = print_articles(sample_project_module, [article], PrintOptions(out=tmp_path / "bai.pdf", printed=date(2017, 1, 12)))
     assert [w.format() for w in result.warnings] == []
     pdf = Pdf.open(tmp_path / "bai.pdf")
     first = " ".join(pdf.pages[0].split())
@@ -168,9 +168,9 @@ def test_print_one_article(sample_project_module, tmp_path) -> None:
 def test_print_several_articles_combined_or_not(sample_project_module, tmp_path) -> None:
     folder = sample_project_module.articles_dir / "2017/01"
     paths = sorted(folder.glob("*.md"))[:2]
-    separate = print_articles(sample_project_module, paths, out=tmp_path / "each")
+    separate = print_articles(sample_project_module, paths, PrintOptions(out=tmp_path / "each"))
     assert sorted(o.path.name for o in separate.outputs) == sorted(p.stem + ".pdf" for p in paths)
-    combined = print_articles(sample_project_module, paths, out=tmp_path / "all.pdf", combine=True)
+    combined = print_articles(sample_project_module, paths, PrintOptions(out=tmp_path / "all.pdf", combine=True))
     assert len(combined.outputs) == 1
     assert sum(o.pages for o in separate.outputs) == combined.outputs[0].pages
 
@@ -179,18 +179,18 @@ def test_print_refuses_articles_that_would_share_a_file(newsroom, tmp_path) -> N
     one = newsroom.article("2017/01/tin-vui.md")
     two = newsroom.article("2017/02/tin-vui.md", title="Một bài khác")
     with pytest.raises(ArticleError) as caught:
-        print_articles(newsroom.project, [one, two], out=tmp_path / "each")
+        print_articles(newsroom.project, [one, two], PrintOptions(out=tmp_path / "each"))
     message = caught.value.problem.format(newsroom.root)
     assert message.startswith("articles/2017/02/tin-vui.md: would print to the same file as"), message
     assert not (tmp_path / "each").exists()
-    combined = print_articles(newsroom.project, [one, two], out=tmp_path / "both.pdf", combine=True)
+    combined = print_articles(newsroom.project, [one, two], PrintOptions(out=tmp_path / "both.pdf", combine=True))
     assert len(combined.outputs) == 1
 
 
 def test_missing_glyph_is_an_error_naming_article_and_character(newsroom) -> None:
     newsroom.article("2017/01/a.md", title="Bài có chữ Hán", body="Chữ 漢 không có trong phông.")
     with pytest.raises(EditionError) as caught:
-        build(newsroom.project, "2017-01")
+        build(newsroom.project, BuildOptions(issue="2017-01"))
     message = caught.value.problem.format(newsroom.root)
     assert message.startswith("articles/2017/01/a.md: character '漢' (U+6F22) is not in the body font (Noto Serif)")
     assert not (newsroom.root / "build").exists()
@@ -199,7 +199,7 @@ def test_missing_glyph_is_an_error_naming_article_and_character(newsroom) -> Non
 def test_unknown_layout(newsroom) -> None:
     newsroom.article("2017/01/a.md")
     with pytest.raises(UsageError) as caught:
-        build(newsroom.project, "2017-01", layout="tabloid")
+        build(newsroom.project, BuildOptions(issue="2017-01", layout="tabloid"))
     assert "unknown layout 'tabloid'" in str(caught.value) and "bulletin" in str(caught.value)
 
 
@@ -217,7 +217,7 @@ def test_project_layout_overrides_and_extends_the_bundled_one(newsroom, tmp_path
         + '\n[style]\npage_size = "A4"\naccent_color = "#004488"\n',
         encoding="utf-8",
     )
-    result = build(newsroom.project, "2017-01", out_dir=tmp_path)
+    result = build(newsroom.project, BuildOptions(issue="2017-01", out_dir=tmp_path))
     pdf = Pdf.open(result.outputs[0].path)
     assert "Trang bìa riêng của tòa soạn" in pdf.pages[0]
     assert "Bài một" in "".join(pdf.pages[1:])
@@ -230,7 +230,7 @@ def test_template_error_names_file_and_line(newsroom) -> None:
     broken.parent.mkdir(parents=True)
     broken.write_text('{% extends "!default/bulletin/edition.html" %}\n{% block cover %}{{ edition.nothing_here }}{% endblock %}\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        build(newsroom.project, "2017-01")
+        build(newsroom.project, BuildOptions(issue="2017-01"))
     problem = caught.value.problem
     assert problem.path == broken and problem.line == 2
     assert "nothing_here" in problem.message
@@ -242,14 +242,14 @@ def test_bad_style_value_is_refused(make_newsroom) -> None:
     room = make_newsroom(CONFIG + '\n[style]\npage_size = "A5; } body { display: none"\n')
     room.article("2017/01/a.md")
     with pytest.raises(ConfigError) as caught:
-        build(room.project, "2017-01")
+        build(room.project, BuildOptions(issue="2017-01"))
     assert "style value" in str(caught.value) and "page_size" in str(caught.value)
 
 
 def test_english_labels(make_newsroom, tmp_path) -> None:
     room = make_newsroom('[publication]\nname = "The Hill Gazette"\npublisher = "Hill Press"\nlanguage = "en"\n')
     room.article("2017/01/a.md", title="A quiet month", date="2017-01-04T08:00:00+07:00")
-    pdf = Pdf.open(build(room.project, "2017-01", out_dir=tmp_path).outputs[0].path)
+    pdf = Pdf.open(build(room.project, BuildOptions(issue="2017-01", out_dir=tmp_path)).outputs[0].path)
     assert "Bulletin January 2017" in pdf.pages[0] and "Wednesday, 4 January 2017" in "".join(pdf.pages)
     assert "CONTENTS" in pdf.pages[1]
 
@@ -263,8 +263,8 @@ def test_the_same_edition_in_two_checkouts_gives_the_same_bytes(tmp_path) -> Non
         room = Newsroom(tmp_path / place)
         room.article("2017/01/a.md", title="Bài thời sự", body="Nội dung[^1].\n\n[^1]: Ghi chú.")
         room.article("2017/01/b.md", title="Bài kinh tế", section="Kinh tế", date="2017-01-05")
-        edition = build(room.project, "2017-01", formats=("pdf",), out_dir=tmp_path / place / "ra", use_cache=False)
-        single = print_articles(room.project, [room.root / "articles/2017/01/a.md"], out=tmp_path / place / "in.pdf")
+        edition = build(room.project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path / place / "ra", use_cache=False))
+        single = print_articles(room.project, [room.root / "articles/2017/01/a.md"], PrintOptions(out=tmp_path / place / "in.pdf"))
         made.append((edition.outputs[0].path.read_bytes(), single.outputs[0].path.read_bytes()))
     assert made[0][0] == made[1][0]
     assert made[0][1] == made[1][1]

@@ -10,13 +10,13 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from pressbook.build import build
+from pressbook.build import BuildOptions, build
 
 MM = 72 / 25.4
 
 
 def test_crop_marks_and_bleed(sample_project, tmp_path) -> None:
-    result = build(sample_project, "2017-02", formats=("pdf",), out_dir=tmp_path, marks="crop", bleed="3mm")
+    result = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path, marks="crop", bleed="3mm"))
     with pikepdf.open(result.outputs[0].path) as document:
         assert len(document.pages) == result.outputs[0].pages
         for page in document.pages:
@@ -41,7 +41,7 @@ def _colours(data: bytes) -> set[tuple[float, ...]]:
 
 
 def test_grayscale_has_no_colour(sample_project, tmp_path) -> None:
-    result = build(sample_project, "2017-01", formats=("pdf",), out_dir=tmp_path, grayscale=True)
+    result = build(sample_project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path, grayscale=True))
     images = 0
     with pikepdf.open(result.outputs[0].path) as document:
         for obj in document.objects:
@@ -66,7 +66,7 @@ def _words(pdf) -> tuple[list, list]:
 
 
 def test_large_print_renders_the_sample_without_overflow(sample_project, tmp_path) -> None:
-    result = build(sample_project, "2017-01", formats=("pdf",), layout="large-print", out_dir=tmp_path)
+    result = build(sample_project, BuildOptions(issue="2017-01", formats=("pdf",), layout="large-print", out_dir=tmp_path))
     assert [w.format() for w in result.warnings] == []
     pages, _ = _words(result.outputs[0].path)
     heights = Counter()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pressbook.articles import read_markdown
-from pressbook.charsets import UndecodableError, decode
+from pressbook.importers.charsets import UndecodableError, decode
 from pressbook.config import load_project
 from pressbook.errors import PressbookError
 from pressbook.importers import ImportOptions, scraped, webpage

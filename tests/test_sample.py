@@ -6,7 +6,7 @@ from collections import Counter
 
 from pressbook.build import load_edition
 from pressbook.check import check_project
-from pressbook.markdown import image_sources, tokens
+from pressbook.body import image_sources, tokens
 
 
 def test_sample_newsroom_checks_clean(sample_project) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pressbook.build import build
+from pressbook.build import BuildOptions, build
 from pressbook.check import check_project
 
 MARKER = b"PRESSBOOK-SECRET-MARKER-7731"
@@ -123,7 +123,7 @@ def test_hostile_articles_reach_nothing(newsroom, tmp_path, listener) -> None:
     newsroom.article("2017/01/doc-hai.md", title="Bài độc hại", body=_hostile_body(url, mentioned),
                      image=f'"{url}/front.png"', image_caption="Ảnh đầu bài")  # fmt: skip
     newsroom.article("2017/01/binh-thuong.md", title="Bài bình thường", section="Kinh tế", date="2017-01-05")
-    result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "out")
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "out"))
     pdf_path, epub_path = (o.path for o in result.outputs)
 
     assert listener.connections == 0
@@ -161,7 +161,7 @@ def test_hostile_articles_reach_nothing(newsroom, tmp_path, listener) -> None:
     assert "Chú thích A, xem (Chú thích B.)" in text and text.count("Chú thích A") == 1
 
     # The HTML export copies what the page loads and nothing an article names.
-    html = build(newsroom.project, "2017-01", formats=("html",), out_dir=tmp_path / "html").outputs[0].path
+    html = build(newsroom.project, BuildOptions(issue="2017-01", formats=("html",), out_dir=tmp_path / "html")).outputs[0].path
     copied = list((html.parent / f"{html.stem}_files").iterdir())
     assert copied and all(p.suffix in (".css", ".ttf", ".otf", ".png", ".jpg") for p in copied), copied
     assert all(MARKER not in p.read_bytes() for p in copied)
@@ -208,7 +208,7 @@ def test_broken_pictures_are_refused_by_content(newsroom, name, content, reason)
     report = check_project(newsroom.project)
     errors = [p.format(newsroom.root) for p in report.errors]
     assert len(errors) == 1 and f"image 'images/{name}'" in errors[0] and reason in errors[0], errors
-    result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=newsroom.root / "out")
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), out_dir=newsroom.root / "out"))
     assert [o.format for o in result.outputs] == ["pdf", "epub"]
     assert any(f"images/{name}" in w.message for w in result.warnings)
 
@@ -222,7 +222,7 @@ def test_unusable_picture_addresses_are_warnings_not_crashes(newsroom, src) -> N
     newsroom.article("2017/01/a.md", body=f"Trước.\n\n![Ảnh]({src})\n\nSau.")
     report = check_project(newsroom.project)
     assert len(report.problems) == 1, [p.format() for p in report.problems]
-    result = build(newsroom.project, "2017-01", formats=("pdf", "epub"), out_dir=newsroom.root / "out")
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), out_dir=newsroom.root / "out"))
     assert len(result.outputs) == 2 and len(result.warnings) == 1, [w.format() for w in result.warnings]
 
 
@@ -232,7 +232,7 @@ def test_phone_photos_stand_upright_in_the_ebook(newsroom) -> None:
     images.mkdir(parents=True)
     (images / "dien-thoai.jpg").write_bytes(_jpeg(80, 40, orientation=6))
     newsroom.article("2017/01/a.md", body="![Ảnh chụp bằng điện thoại](images/dien-thoai.jpg)")
-    result = build(newsroom.project, "2017-01", formats=("epub",), out_dir=newsroom.root / "out")
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=newsroom.root / "out"))
     from PIL import Image
 
     with zipfile.ZipFile(result.outputs[0].path) as book:
@@ -276,12 +276,12 @@ def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> N
         # Only on the port the entry names: the same host on another port is not allowed.
         room = make_newsroom(CONFIG + f'\n[security]\nallow_hosts = ["127.0.0.1:{port}"]\n')
         room.article("2017/01/a.md", body=f"![Ảnh từ máy chủ được phép](http://127.0.0.1:{port}/anh.png)")
-        first = build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "a")
+        first = build(room.project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "a"))
         assert [w.format() for w in first.warnings] == []
         assert hits == ["/anh.png"]  # fetched once by pressbook, never by the renderer
         with zipfile.ZipFile(first.outputs[1].path) as book:
             assert any(n.startswith("OEBPS/images/") and n.endswith(".png") and "cover" not in n for n in book.namelist())
-        build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "b", use_cache=False)
+        build(room.project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "b", use_cache=False))
         assert hits == ["/anh.png"]  # and not again for the next build
 
         room.article("2017/01/b.md", title="Bài hai", body=(
@@ -289,7 +289,7 @@ def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> N
             f"![Không giao thức](//127.0.0.1:{port}/khong-giao-thuc.png)\n\n"
             f"![Cổng khác](http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/cong-khac.png)"
         ))  # fmt: skip
-        second = build(room.project, "2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "c")
+        second = build(room.project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), out_dir=tmp_path / "c"))
         warnings = " | ".join(w.format() for w in second.warnings)
         assert "chuyen-huong.png' could not be downloaded" in warnings, warnings
         assert "khong-giao-thuc.png' could not be downloaded" in warnings, warnings  # https: to an http server
@@ -302,7 +302,7 @@ def test_allowed_host_pictures_are_downloaded_once(make_newsroom, tmp_path) -> N
 
 @pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
 def test_pdf_variants_declare_themselves(sample_project, tmp_path, variant) -> None:
-    result = build(sample_project, "2017-02", formats=("pdf",), out_dir=tmp_path, pdf_variant=variant)
+    result = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path, pdf_variant=variant))
     with pikepdf.open(result.outputs[0].path) as document:
         meta = document.open_metadata()
         xmp = str(meta)

@@ -5,6 +5,7 @@ An article is one Markdown file with YAML front matter (see README "The article 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from . import frontmatter, markdown, text
-from .errors import ArticleError, Problem
+from . import frontmatter, text
+from .body import image_sources, to_text
+from .errors import ArticleError, Problem, validation_problems
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 FIELD_ORDER = (
@@ -138,48 +140,38 @@ class Article(FrontMatter):
     @property
     def words(self) -> int:
         """Words in the lead and body, as shown by `pressbook list`."""
-        return text.word_count(self.lead or "") + text.word_count(markdown.to_text(self.body))
+        return text.word_count(self.lead or "") + text.word_count(to_text(self.body))
 
     def image_paths(self) -> list[str]:
         """Every image the article refers to: the front-matter image, then those in the body."""
         found = [self.image] if self.image else []
-        return found + markdown.image_sources(self.body)
+        return found + image_sources(self.body)
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
-_TYPE_WORDS = {
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "tuple_type": "expected a list like [a, b]",
-    "string_too_short": "must not be empty",
-    "greater_than_equal": "must not be negative",
-}
-
-
-def _problems(exc: ValidationError, path: Path, lines: Mapping[str, int], first_line: int) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = err["loc"]
-        field = str(loc[0]) if loc else None
-        line = lines.get(field or "", first_line - 1)
-        kind = err["type"]
-        if kind == "missing":
-            message, hint = "is missing", f"add '{field}: ...' to the front matter"
-        elif kind == "extra_forbidden":
-            message = "is not an article field"
-            hint = "known fields: " + ", ".join(FIELD_ORDER)
-        else:
-            message = _TYPE_WORDS.get(kind, err["msg"].removeprefix("Value error, "))
-            if kind == "string_type":
-                message += f", got {type(err.get('input')).__name__}"
-            hint = None
-            if field == "date" and "date" not in message:
-                message = f"{message} ({DATE_HELP})"
-        problems.append(Problem(message, path=path, line=line, field=field, hint=hint))
-    return problems
+def front_matter_problems(
+    exc: ValidationError, path: Path, lines: Mapping[str, int] | None = None, first_line: int = 2
+) -> list[Problem]:
+    """The front matter's validation errors, each on the line of its field (`lines`)."""
+    found = validation_problems(
+        exc,
+        path=path,
+        line_of=lambda loc: (lines or {}).get(str(loc[0]), first_line - 1) if lines is not None and loc else None,
+        known=FIELD_ORDER,
+        noun="article field",
+        docs="The article format",
+    )
+    worded = []
+    for problem in found:
+        if problem.message == "is missing":
+            problem = dataclasses.replace(problem, hint=f"add '{problem.field}: ...' to the front matter")
+        elif problem.field == "date" and "date" not in problem.message:
+            # A date the reader could not understand: say which forms it knows.
+            problem = dataclasses.replace(problem, message=f"{problem.message} ({DATE_HELP})")
+        worded.append(problem)
+    return worded
 
 
 def read_bytes(path: Path) -> str:
@@ -220,7 +212,7 @@ def read_markdown(path: Path, tz: tzinfo) -> Article:
     try:
         front = FrontMatter.model_validate(data, context={"tz": tz})
     except ValidationError as exc:
-        raise ArticleError(problems=_problems(exc, path, lines, split.front_line)) from None
+        raise ArticleError(problems=front_matter_problems(exc, path, lines, split.front_line)) from None
     return Article(
         **front.model_dump(),
         path=path,

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import layouts, text
-from .cache import (
-    Cache,
-    file_digest,
-    html_key,
-    project_cache,
-    tool_versions,
-    tree_fingerprint,
-)
+from . import text
+from .cache import Cache, file_digest, html_key, project_cache, tool_versions, tree_fingerprint
 from .config import Project
 from .errors import ArticleError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
@@ -26,7 +19,9 @@ from .files import remove_stale_parts, write_atomic
 if TYPE_CHECKING:
     from .articles import Article
     from .edition import Edition
-    from .pool import Progress, Renderer
+    from .html.kit import Kit
+    from .pdf.documents import PrintDocument
+    from .pdf.pool import Progress, Renderer
 
 # The stages below (articles, rendering, WeasyPrint, ebooklib) are imported where they are used,
 # so that a build with nothing to do answers "up to date" without loading them.
@@ -36,7 +31,74 @@ FORMATS = ("pdf", "epub", "html")
 PDF_VARIANTS = (
     "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-4",
 )  # fmt: skip
-DEFAULT_FORMATS = ("pdf", "epub")
+
+
+def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
+    """'pdf,epub' -> ('pdf', 'epub'), refusing unknown formats."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format '{','.join(unknown) or value}'", field="format", hint=f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a build is asked to do, as one value: checked when made, hashed whole for the
+    "up to date" check."""
+
+    issue: str | None = None  # YYYY-MM, YYYY-Www, YYYY-MM-DD, YYYY; None or "all": every article
+    formats: tuple[str, ...] = ("pdf", "epub")
+    layout: str | None = None  # default: the project's
+    out_dir: Path | None = None  # default: build/<issue>/
+    sections: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    skip_invalid: bool = False
+    pdf_variant: str | None = None
+    impose: str | None = None  # "booklet" or "2up": also the PDF imposed on sheets
+    signature: int | None = None  # booklet in folded groups of this many sheets
+    marks: str | None = None
+    bleed: str | None = None
+    grayscale: bool = False
+    # How the work is done, not what it makes: left out of the output's key.
+    jobs: int | None = None  # processes rendering at once (default: every CPU)
+    use_cache: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "formats", parse_formats(self.formats))
+        object.__setattr__(self, "sections", tuple(self.sections))
+        object.__setattr__(self, "tags", tuple(self.tags))
+        if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
+            raise UsageError(
+                f"unknown PDF variant '{self.pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
+            )
+        if self.impose is not None:
+            from .pdf.impose import check_mode
+
+            check_mode(self.impose)
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError("--jobs must be at least 1", field="jobs")
+
+    def key(self) -> dict[str, Any]:
+        """What decides the outputs' bytes (every option but `jobs` and `use_cache`)."""
+        values = dataclasses.asdict(self)
+        for how in ("jobs", "use_cache"):
+            del values[how]
+        return values
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """What `pressbook print` is asked to do."""
+
+    out: Path | None = None  # a .pdf file, or a folder (default: build/print/)
+    combine: bool = False
+    layout: str = "article"
+    printed: date | None = None  # the print date in the footer (default: today)
+    marks: str | None = None
+    bleed: str | None = None
+    grayscale: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,90 +153,39 @@ def load_edition(
     return Selected(edition, loaded.problems)
 
 
-def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
-    """'pdf,epub' -> ('pdf', 'epub'), refusing unknown formats."""
-    items = value.split(",") if isinstance(value, str) else list(value)
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"unknown format '{','.join(unknown) or value}'", field="format", hint=f"choose from {', '.join(FORMATS)}")
-    return formats
-
-
 def output_stem(project: Project, edition_id: str) -> str:
     """'bao-son-nguyen-2017-01': the file name of an edition's outputs."""
     return f"{text.slugify(project.config.publication.name)}-{edition_id}"
 
 
-def _write_pdf(document, target: Path) -> tuple[Output, list[Problem]]:
-    from . import chunks, pdf  # WeasyPrint is slow to import; only PDF builds need it
+def build(project: Project, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Built:
+    """Build one edition in the asked formats; nothing is written if any article is broken.
 
-    identifier = html_key("pdf", document.html, document.readable)[:32].encode()
-    result = pdf.render_pdf(document.html, base_url=document.base_url, readable=document.readable, identifier=identifier)
-    write_atomic(target, result.data)
-    return Output(target, "pdf", len(result.data), result.pages), chunks.renderer_warnings([result])
+    A build whose options, watched folders and every file the last identical build used are
+    unchanged does nothing ("up to date")."""
+    from .html.kit import make_kit
 
-
-def build(
-    project: Project,
-    issue: str | None,
-    *,
-    formats: Sequence[str] = DEFAULT_FORMATS,
-    layout: str | None = None,
-    out_dir: Path | None = None,
-    sections: Sequence[str] = (),
-    tags: Sequence[str] = (),
-    skip_invalid: bool = False,
-    jobs: int | None = None,
-    use_cache: bool = True,
-    progress: Progress | None = None,
-    pdf_variant: str | None = None,
-    impose: str | None = None,
-    signature: int | None = None,
-    marks: str | None = None,
-    bleed: str | None = None,
-    grayscale: bool = False,
-) -> Built:
-    """Build one edition in the given formats; nothing is written if any article is broken.
-
-    `impose` ("booklet" or "2up") also writes the PDF imposed on sheets for printing; `marks`,
-    `bleed` and `grayscale` prepare it for a print shop or a black-and-white printer."""
-    if impose is not None:  # checked before anything is rendered
-        from .impose import check_mode
-
-        check_mode(impose)
-    if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
-        raise UsageError(
-            f"unknown PDF variant '{pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
-        )
     clock = _Clock()
     if progress:
         progress("load", 0, 1)
-    chosen = layouts.for_printing(layouts.load_layout(project, layout), marks, bleed, grayscale)
-    cache = project_cache(project.root, use_cache)
+    kit = make_kit(project, options.layout, marks=options.marks, bleed=options.bleed, grayscale=options.grayscale)
+    cache = project_cache(project.root, options.use_cache)
     fingerprint = tree_fingerprint(
         [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir,
          Path(__file__).parent],
-        {"issue": issue, "formats": sorted(formats), "layout": chosen.name, "out": out_dir, "sections": sorted(sections),
-         "tags": sorted(tags), "skip_invalid": skip_invalid, "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-         "variant": pdf_variant, "impose": impose, "signature": signature, "style": dict(chosen.style),
-         "tools": tool_versions()},
+        {"options": options.key(), "style": kit.layout.style.model_dump(), "epoch": kit.epoch, "tools": tool_versions()},
     )  # fmt: skip
     done = _up_to_date(cache, fingerprint)
     if done is not None:
         clock.lap("check")
         return Built(None, done[0], done[1], tuple(clock.laps), up_to_date=True)
     renderer = None
-    if "pdf" in formats:
-        from .pool import start_renderer
+    if "pdf" in options.formats:
+        from .pdf.pool import start_renderer
 
-        renderer = start_renderer(cache, jobs, progress)
+        renderer = start_renderer(cache, options.jobs, progress)
     try:
-        result = _build(
-            project, issue, formats, chosen, out_dir=out_dir, sections=sections, tags=tags, skip_invalid=skip_invalid,
-            renderer=renderer, progress=progress, clock=clock, pdf_variant=pdf_variant, impose=impose,
-            signature=signature, cache=cache,
-        )
+        result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
     except BaseException:
         if renderer is not None:
             renderer.close(interrupted=True)
@@ -186,16 +197,30 @@ def build(
         {
             "outputs": [[str(o.path), o.format, o.size, o.pages, file_digest(o.path)] for o in result.outputs],
             "warnings": [w.format() for w in result.warnings],
+            "inputs": [[str(path), *_stamp(path)] for path in sorted(inputs)],
         },
     )
     return result
 
 
-def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Problem, ...]] | None:
-    """The outputs of an identical earlier build, if they are still there untouched."""
+def _stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time (-1, -1 when it is gone)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return -1, -1
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _up_to_date(cache: Cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Problem, ...]] | None:
+    """The outputs of an identical earlier build, if they are still there untouched and no file
+    it used has changed since."""
     record = cache.recall(f"build-{fingerprint}")
     if record is None:
         return None
+    for path, size, mtime in record.get("inputs", [None]):
+        if path is None or _stamp(Path(path)) != (size, mtime):
+            return None
     outputs = []
     for path, kind, size, pages, digest in record["outputs"]:
         target = Path(path)
@@ -206,30 +231,39 @@ def _up_to_date(cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Prob
     return tuple(outputs), warnings
 
 
+def edition_inputs(kit: Kit, edition: Edition, config_path: Path) -> set[Path]:
+    """Every file an edition's outputs are made from: the config and the manifest, the articles,
+    the pictures they and the cover show, the fonts."""
+    from .html.views import cover_picture
+
+    found = {config_path, *(face.path for face in kit.fonts.faces), *(a.path for a in edition.articles)}
+    if edition.manifest is not None:
+        found.add(edition.manifest)
+    for article in edition.articles:
+        for src in article.image_paths():
+            try:
+                found.add(kit.pictures.locate(src, article.folder))
+            except (ValueError, OSError):
+                continue  # a refused picture is not used
+    cover, _ = cover_picture(kit, edition, fallback=True)
+    if cover is not None:
+        found.add(cover)
+    return found
+
+
 def _build(
     project: Project,
-    issue: str | None,
-    formats: Sequence[str],
-    chosen: layouts.Layout,
+    kit: Kit,
+    options: BuildOptions,
     *,
-    out_dir: Path | None,
-    sections: Sequence[str],
-    tags: Sequence[str],
-    skip_invalid: bool,
     renderer: Renderer | None,
     progress: Progress | None,
     clock: _Clock,
-    pdf_variant: str | None,
-    impose: str | None,
-    signature: int | None,
     cache: Cache,
-) -> Built:
-    from . import fonts as fontlib
-
-    selected = load_edition(project, issue, sections=sections, tags=tags, skip_invalid=skip_invalid)
+) -> tuple[Built, set[Path]]:
+    selected = load_edition(project, options.issue, sections=options.sections, tags=options.tags, skip_invalid=options.skip_invalid)
     edition = selected.edition
-    fonts = fontlib.load_fonts(project.fonts_dir)
-    folder = out_dir or project.build_dir / edition.id
+    folder = options.out_dir or project.build_dir / edition.id
     remove_stale_parts(folder)
     stem = output_stem(project, edition.id)
     warnings = list(selected.problems)
@@ -239,51 +273,49 @@ def _build(
         progress("load", 1, 1)
     clock.lap("load")
     # Each format imports what it needs (the PDF joiner's pikepdf is not wanted for an e-book).
-    if "html" in formats:
-        from . import bundle, render
+    if "html" in options.formats:
+        from .pdf import documents, export
 
-        document = render.edition_document(project, edition, chosen, fonts)
+        document = documents.edition_document(kit, edition)
         warnings += document.warnings
         target = folder / f"{stem}.html"
-        outputs.append(Output(target, "html", bundle.export(document, target)))
+        outputs.append(Output(target, "html", export.export(document, target)))
         clock.lap("html")
-    if "pdf" in formats:
-        from . import chunks
+    if "pdf" in options.formats:
+        from .pdf import pieces
 
-        result = chunks.build_pdf(project, edition, chosen, fonts, renderer=renderer, variant=pdf_variant)
+        assert renderer is not None
+        result = pieces.build_pdf(kit, edition, renderer=renderer, variant=options.pdf_variant)
         warnings += [w for w in result.warnings if w not in warnings]
         target = folder / f"{stem}.pdf"
         write_atomic(target, result.data)
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
         rendered, reused = result.rendered, result.reused
         clock.lap("pdf")
-        if impose:
-            from . import impose as imposition
+        if options.impose:
+            from .pdf import impose
 
-            sheets = imposition.impose(result.data, impose, signature)
-            target = folder / f"{stem}-{impose}.pdf"
+            sheets = impose.impose(result.data, options.impose, options.signature)  # type: ignore[arg-type]
+            target = folder / f"{stem}-{options.impose}.pdf"
             write_atomic(target, sheets)
-            outputs.append(Output(target, f"pdf-{impose}", len(sheets), None))
+            outputs.append(Output(target, f"pdf-{options.impose}", len(sheets), None))
             clock.lap("impose")
-    if "epub" in formats:
+    if "epub" in options.formats:
         if progress:
             progress("epub", 0, 1)
-        from . import ebook
+        from .epub import book, pack
 
-        book, more = ebook.build_ebook(
-            project, edition, fonts, subset_fonts=project.config.epub.subset_fonts, cache=cache
-        )
+        ebook, more = book.build_ebook(kit, edition, cache=cache)
         warnings += [w for w in more if w not in warnings]
-        from . import epub
-
-        data = epub.pack(book)
+        data = pack.pack(ebook)
         target = folder / f"{stem}.epub"
         write_atomic(target, data)
         outputs.append(Output(target, "epub", len(data)))
         if progress:
             progress("epub", 1, 1)
         clock.lap("epub")
-    return Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused)
+    built = Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused)
+    return built, edition_inputs(kit, edition, project.config_path)
 
 
 class _Clock:
@@ -299,23 +331,22 @@ class _Clock:
         self.start = now
 
 
-def print_articles(
-    project: Project,
-    paths: Sequence[Path],
-    *,
-    out: Path | None = None,
-    combine: bool = False,
-    layout: str = "article",
-    printed: date | None = None,
-    marks: str | None = None,
-    bleed: str | None = None,
-    grayscale: bool = False,
-) -> Built:
-    """The website's print button done properly: one PDF per article, or one for all with `combine`."""
-    from . import fonts as fontlib
-    from . import render
-    from .articles import read_article
+def _write_pdf(document: PrintDocument, target: Path) -> tuple[Output, list[Problem]]:
+    from .pdf import pieces, weasy  # WeasyPrint is slow to import; only PDF builds need it
 
+    identifier = html_key("pdf", document.html, document.readable)[:32].encode()
+    result = weasy.render_pdf(document.html, base_url=document.base_url, readable=document.readable, identifier=identifier)
+    write_atomic(target, result.data)
+    return Output(target, "pdf", len(result.data), result.pages), pieces.renderer_warnings([result])
+
+
+def print_articles(project: Project, paths: Sequence[Path], options: PrintOptions = PrintOptions()) -> Built:
+    """The website's print button done properly: one PDF per article, or one for all with `combine`."""
+    from .articles import read_article
+    from .html.kit import make_kit
+    from .pdf import documents
+
+    out, combine = options.out, options.combine
     if len(paths) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:
         raise UsageError("--out names one file but several articles were given", hint="add --combine, or give a folder")
     articles: list[Article] = []
@@ -339,9 +370,8 @@ def print_articles(
                 )
     if problems:
         raise ArticleError(problems=problems)
-    chosen = layouts.for_printing(layouts.load_layout(project, layout), marks, bleed, grayscale)
-    fonts = fontlib.load_fonts(project.fonts_dir)
-    day = printed or render.release_moment(date.today(), project).date()
+    kit = make_kit(project, options.layout, marks=options.marks, bleed=options.bleed, grayscale=options.grayscale)
+    day = options.printed or kit.moment(date.today()).date()
     groups = [articles] if combine else [[a] for a in articles]
     outputs, warnings = [], []
     for group in groups:
@@ -350,7 +380,7 @@ def print_articles(
         else:
             folder = out or project.build_dir / "print"
             target = folder / (f"{group[0].slug}.pdf" if len(group) == 1 else "bai-viet.pdf")
-        document = render.articles_document(project, group, chosen, fonts, day)
+        document = documents.articles_document(kit, group, day)
         warnings += document.warnings
         output, more = _write_pdf(document, target)
         outputs.append(output)

@@ -45,13 +45,13 @@ def tool_versions() -> str:
             parts.append(f"{name}=?")
     # The code that renders, records and joins pieces is part of the key too (an edited checkout
     # must not reuse pieces made by older code).
-    parts.append(code_digest("pdf.py", "pool.py", "merge.py", "chunks.py", "fonts.py"))
+    parts.append(code_digest("pdf/weasy.py", "pdf/pool.py", "pdf/join.py", "pdf/pieces.py", "html/fonts.py"))
     return ";".join(parts)
 
 
 @lru_cache(maxsize=16)
 def code_digest(*modules: str) -> str:
-    """A digest of pressbook's own modules (by file name), for keys of what their code makes."""
+    """A digest of pressbook's own modules (by path in the package), for keys of what their code makes."""
     here = Path(__file__).parent
     return hashlib.sha256(b"".join((here / module).read_bytes() for module in modules)).hexdigest()[:16]
 

@@ -202,17 +202,17 @@ def build(
 
     Sections are rendered in parallel and remembered in .cache/pressbook/, so a rebuild renders only what changed.
     """
+    from .build import BuildOptions, parse_formats
     from .build import build as build_edition
-    from .build import parse_formats
 
+    options = BuildOptions(
+        issue=issue, formats=parse_formats(format), layout=layout, out_dir=out_dir, sections=tuple(section),
+        tags=tuple(tag), skip_invalid=skip_invalid, pdf_variant=pdf_variant, impose=impose, signature=signature,
+        marks=marks, bleed=bleed, grayscale=grayscale, jobs=jobs, use_cache=not no_cache,
+    )  # fmt: skip
     proj = load_project(project)
-    formats = parse_formats(format)
     with Bars(err.is_terminal and not quiet) as bars:
-        result = build_edition(
-            proj, issue, formats=formats, layout=layout, out_dir=out_dir, sections=section, tags=tag,
-            skip_invalid=skip_invalid, jobs=jobs, use_cache=not no_cache, progress=bars, pdf_variant=pdf_variant,
-            impose=impose, signature=signature, marks=marks, bleed=bleed, grayscale=grayscale,
-        )  # fmt: skip
+        result = build_edition(proj, options, bars)
     report(result, quiet)
     if impose and not quiet:
         guide(impose)
@@ -235,12 +235,11 @@ def print_(
     verbose: VerboseOption = False,
 ) -> None:
     """Print single articles on A4, like the website's "In bài viết" button, typeset."""
-    from .build import print_articles
+    from .build import PrintOptions, print_articles
 
+    options = PrintOptions(out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale)
     proj = load_project(project)
-    result = print_articles(
-        proj, articles, out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale
-    )
+    result = print_articles(proj, articles, options)
     report(result, quiet)
 
 
@@ -260,18 +259,13 @@ def impose_(
 ) -> None:
     """Lay a PDF's pages two to a sheet side: a saddle-stitched booklet, or 2-up for cutting."""
     from .files import write_atomic
-    from .impose import impose
+    from .pdf.impose import impose
 
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {source}: {exc.strerror}", path=source) from None
-    try:
-        sheets = impose(data, mode, signature)  # type: ignore[arg-type]
-    except Exception as exc:  # pikepdf's errors for what is not a PDF
-        if isinstance(exc, PressbookError):
-            raise
-        raise UsageError(f"is not a PDF pressbook can read ({type(exc).__name__})", path=source) from None
+    sheets = impose(data, mode, signature, source=source)  # type: ignore[arg-type]
     target = out_file or source.with_name(f"{source.stem}-{mode}.pdf")
     write_atomic(target, sheets)
     if not quiet:
@@ -366,8 +360,4 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
-    try:
-        app()
-    except UsageError as exc:  # raised before a command runs (should not happen)
-        err.print(str(exc), style="red")
-        sys.exit(2)
+    app()

@@ -7,12 +7,21 @@ import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from .errors import ConfigError, Problem, validation_message
+from .errors import ConfigError, validation_problems
 
 CONFIG_NAME = "pressbook.toml"
 
@@ -85,53 +94,63 @@ class EpubSettings(_Frozen):
     subset_fonts: bool = True
 
 
-# What `[style]` (in pressbook.toml or a layout's layout.toml) may set: each value goes into CSS,
-# so each key has the pattern its value must match.
-STYLE_KEYS = {
-    "page_size": r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?",
-    "margin_top": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "margin_bottom": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "margin_inner": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "margin_outer": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "font_size": r"\d+(\.\d+)?pt",
-    "line_height": r"\d+(\.\d+)?",
-    "columns": r"[1-4]",
-    "text_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
-    "accent_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
-    "rule_color": r"#[0-9a-fA-F]{3,8}|[a-z]+",
-    "section_break": r"right|page|auto",
-    "body_font": r"[\w \-]+",
-    "heading_font": r"[\w \-]+",
-    "marks": r"none|crop|cross|crop cross",
-    "bleed": r"\d+(\.\d+)?(mm|cm|in|pt)",
-    "grayscale": r"true|false",
-}
+def _css(pattern: str) -> Any:
+    """A style value that goes into CSS: TOML text or a number, matching `pattern`, as text."""
+
+    def check(value: object, info: ValidationInfo) -> str:
+        text = str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+        if text is None or not re.fullmatch(pattern, text):
+            raise ValueError(f"style value {value!r} is not valid for '{info.field_name}'")
+        return text
+
+    return BeforeValidator(check)
 
 
-def style_value(value: object) -> str:
-    """A style value as CSS-ready text (TOML's true/false as 'true'/'false')."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+_LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt)"
+_COLOUR = r"#[0-9a-fA-F]{3,8}|[a-z]+"
+_FAMILY = r"[\w \-]+"
 
 
-def style_problems(values: object, path: Path | None, text: str = "") -> list[Problem]:
-    """Every unknown key or invalid value in a `[style]` table, with its line."""
-    if not isinstance(values, dict):
-        return []
-    problems = []
-    for key, value in values.items():
-        pattern = STYLE_KEYS.get(key)
-        if pattern is None:
-            message, hint = f"style key '{key}' is unknown", "known keys: " + ", ".join(sorted(STYLE_KEYS))
-        elif not re.fullmatch(pattern, style_value(value)):
-            message = f"style value {value!r} is not valid for '{key}'"
-            hint = "see README 'Configuration' for what each style key takes"
-        else:
-            continue
-        line = toml_key_line(text, ["style", str(key)]) if text else None
-        problems.append(Problem(message, path=path, line=line, field=f"style.{key}", hint=hint))
-    return problems
+class Style(_Frozen):
+    """Page geometry, type and colours, checked before they reach the CSS. The one set of
+    defaults: a layout's `layout.toml` sets some values over them, the project's `[style]`
+    over those, and print options (`--marks`, `--bleed`, `--grayscale`) last."""
+
+    page_size: Annotated[str, _css(r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?")] = "A5"
+    margin_top: Annotated[str, _css(_LENGTH)] = "16mm"
+    margin_bottom: Annotated[str, _css(_LENGTH)] = "18mm"
+    margin_inner: Annotated[str, _css(_LENGTH)] = "18mm"  # the spine side
+    margin_outer: Annotated[str, _css(_LENGTH)] = "14mm"
+    font_size: Annotated[str, _css(r"\d+(\.\d+)?pt")] = "10pt"
+    line_height: Annotated[str, _css(r"\d+(\.\d+)?")] = "1.4"
+    columns: Annotated[str, _css(r"[1-4]")] = "1"
+    text_color: Annotated[str, _css(_COLOUR)] = "#1a1a1a"
+    accent_color: Annotated[str, _css(_COLOUR)] = "#9b1c1c"
+    rule_color: Annotated[str, _css(_COLOUR)] = "#8a8a8a"
+    section_break: Annotated[str, _css(r"right|page|auto")] = "right"
+    body_font: Annotated[str | None, _css(_FAMILY)] = None  # None: the fonts' body family
+    heading_font: Annotated[str | None, _css(_FAMILY)] = None  # None: the fonts' heading family
+    marks: Annotated[str | None, _css(r"none|crop|cross|crop cross")] = None
+    bleed: Annotated[str | None, _css(_LENGTH)] = None
+    grayscale: bool = False
+
+    def over(self, base: Style) -> Style:
+        """These values where they were set, `base`'s elsewhere."""
+        return Style.model_validate({**base.model_dump(exclude_unset=True), **self.model_dump(exclude_unset=True)})
+
+
+STYLE_KEYS = tuple(Style.model_fields)
+
+
+class LayoutFile(_Frozen):
+    """A layout's `layout.toml`: what it is, its main template, and its style over the defaults."""
+
+    title: str = ""  # what the layout is for, for people reading the file
+    template: str | None = None  # default: "<name>/edition.html"
+    notes: Literal["print", "endnotes"] = "print"  # foot of the page, or after each article
+    # The template can render the edition in pieces (see pdf/pieces.py); "chunks" is its old name.
+    pieces: bool = Field(default=False, validation_alias=AliasChoices("pieces", "chunks"))
+    style: Style = Style()
 
 
 class Config(_Frozen):
@@ -141,7 +160,7 @@ class Config(_Frozen):
     edition: EditionSettings = EditionSettings()
     text: TextSettings = TextSettings()
     imports: ImportSettings = Field(default=ImportSettings(), alias="import")
-    style: dict[str, bool | str | int | float] = Field(default_factory=dict)
+    style: Style = Style()
     epub: EpubSettings = EpubSettings()
     security: SecuritySettings = SecuritySettings()
 
@@ -241,24 +260,14 @@ def load_config(path: Path) -> Config:
 
 def parse_config(data: dict, path: Path | None = None, text: str = "") -> Config:
     """Validate already-parsed config data (the `[style]` values too), reporting every problem."""
-    problems = style_problems(data.get("style"), path, text)
     try:
-        config = Config.model_validate(data)
+        return Config.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            dotted = ".".join(str(part) for part in err["loc"])
-            message = validation_message(err, "Configuration")
-            problems.append(
-                Problem(
-                    f"config value '{dotted}': {message}",
-                    path=path,
-                    line=toml_key_line(text, [str(p) for p in err["loc"]]),
-                )
+        raise ConfigError(
+            problems=validation_problems(
+                exc, path=path, line_of=lambda loc: toml_key_line(text, [str(p) for p in loc]), docs="Configuration"
             )
-        raise ConfigError(problems=problems) from None
-    if problems:
-        raise ConfigError(problems=problems)
-    return config
+        ) from None
 
 
 def toml_key_line(text: str, loc: list[str]) -> int | None:

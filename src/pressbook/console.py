@@ -97,6 +97,6 @@ def shown(path: Path) -> str:
 
 def guide(mode: str) -> None:
     """How to print and fold an imposed PDF, in Vietnamese and English."""
-    from .impose import PRINTING_GUIDE
+    from .pdf.impose import PRINTING_GUIDE
 
     out.print(f"[bold]Cách in / how to print:[/bold] {PRINTING_GUIDE[mode]}", markup=True)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import i18n
 from .articles import Article
 from .config import Config, toml_key_line
-from .errors import ConfigError, EditionError, Problem, UsageError, validation_message
+from .errors import ConfigError, EditionError, Problem, UsageError, validation_problems
 
 PeriodKind = Literal["all", "year", "month", "week", "day"]
 ISSUE_HELP = "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
@@ -102,15 +102,10 @@ def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
         return LoadedManifest(Manifest.model_validate(data), path, text)
     except ValidationError as exc:
         raise ConfigError(
-            problems=[
-                Problem(
-                    f"manifest value '{'.'.join(map(str, e['loc']))}': "
-                    + validation_message(e, "Issues and manifests"),
-                    path=path,
-                    line=toml_key_line(text, [str(p) for p in e["loc"][:1]]),
-                )
-                for e in exc.errors()
-            ]
+            problems=validation_problems(
+                exc, path=path, line_of=lambda loc: toml_key_line(text, [str(loc[0])]) if loc else None,
+                known=tuple(Manifest.model_fields), docs="Issues and manifests",
+            )  # fmt: skip
         ) from None
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,56 @@ class EditionError(PressbookError):
     """An edition cannot be selected or assembled."""
 
 
-def validation_message(err: Mapping[str, Any], docs: str) -> str:
-    """One pydantic validation error in words; `docs` names the README section that lists the keys."""
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key (check its spelling; see README '{docs}')"
-    if kind == "missing":
-        return "is required"
-    return str(err["msg"]).removeprefix("Value error, ")
+# pydantic's error types in an editor's words: what is wrong, and what to write instead.
+_WORDS = {
+    "missing": ("is missing", "add it"),
+    "extra_forbidden": ("is not a known key", "check its spelling"),  # worded with `noun` below
+    "string_type": ("expected text", "write the text after the colon"),
+    "string_too_short": ("must not be empty", "write the text after the colon"),
+    "int_type": ("expected a whole number", "write digits only, e.g. 3"),
+    "int_parsing": ("expected a whole number", "write digits only, e.g. 3"),
+    "int_from_float": ("expected a whole number", "write digits only, e.g. 3"),
+    "bool_type": ("expected true or false", None),
+    "bool_parsing": ("expected true or false", None),
+    "tuple_type": ("expected a list like [a, b]", None),
+    "list_type": ("expected a list like [a, b]", None),
+    "date_type": ("expected a date", "write it as YYYY-MM-DD"),
+    "date_parsing": ("expected a date", "write it as YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("expected a date", "write it as YYYY-MM-DD"),
+    "date_from_datetime_inexact": ("expected a date without a time", "write it as YYYY-MM-DD"),
+}
+
+
+def validation_problems(
+    exc: ValidationError,
+    *,
+    path: Path | None,
+    line_of: Callable[[tuple[str | int, ...]], int | None] = lambda loc: None,
+    known: Sequence[str] = (),
+    noun: str = "key",
+    docs: str | None = None,
+) -> list[Problem]:
+    """Every error of a pydantic validation as a Problem naming the file, the line (`line_of`
+    finds it from the error's location) and the field, in words rather than Python's.
+
+    `known` lists the keys (or whatever `noun` calls them) a misspelt one could have meant;
+    `docs` names the README section that explains them."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        message, hint = _WORDS.get(kind, (None, None))
+        if kind in ("string_type", "int_type", "bool_type", "tuple_type", "list_type", "date_type") and err.get(
+            "input"
+        ) is None:
+            message, hint = "has no value", "write a value after the colon, or remove the line"
+        if message is None:
+            message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
+        if kind == "extra_forbidden":
+            message = f"is not a known {noun}"
+            hint = f"known {noun}s: " + ", ".join(known) if known else hint
+        if docs and kind in ("missing", "extra_forbidden"):
+            hint = f"{hint}; see README '{docs}'" if hint else f"see README '{docs}'"
+        field = ".".join(str(part) for part in loc) or None
+        problems.append(Problem(message, path=path, line=line_of(loc), field=field, hint=hint))
+    return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,10 +13,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import text
-from ..articles import FrontMatter, dumps
-from ..charsets import UndecodableError, decode
+from ..articles import FrontMatter, dumps, front_matter_problems
+from .charsets import UndecodableError, decode
 from ..config import Project
-from ..errors import ImportSourceError, Problem, validation_message
+from ..errors import ImportSourceError
 from ..files import write_atomic
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -103,11 +104,8 @@ def _validate(draft: Draft, path: Path, project: Project) -> None:
     except ValidationError as exc:
         raise ImportSourceError(
             problems=[
-                Problem(
-                    f"the article made from it would be invalid: {validation_message(e, 'The article format')}",
-                    path=path, field=str(e["loc"][0]),
-                )  # fmt: skip
-                for e in exc.errors()
+                dataclasses.replace(p, message=f"the article made from it would be invalid: {p.message}")
+                for p in front_matter_problems(exc, path)
             ]
         ) from None
 

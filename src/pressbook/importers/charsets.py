@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import _charmaps
-from .text import TONES, VOWELS, place_tone
+from ..text import TONES, VOWELS, place_tone
 
 _LETTERS = frozenset(VOWELS) | set("ĐđBCDFGHJKLMNPQRSTVWXZbcdfghjklmnpqrstvwxz")
 _WORD = re.compile(r"[^\W\d_]+")

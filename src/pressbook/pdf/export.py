@@ -7,13 +7,13 @@ import re
 import shutil
 from pathlib import Path
 
-from .files import referenced_files, write_atomic
-from .render import Document
+from ..files import referenced_files, write_atomic
+from .documents import PrintDocument
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 
 
-def export(document: Document, target: Path) -> int:
+def export(document: PrintDocument, target: Path) -> int:
     """Write `target` (.html) and `<stem>_files/` (style.css, fonts, pictures); the HTML's size."""
     folder = target.parent / f"{target.stem}_files"
     if folder.exists():

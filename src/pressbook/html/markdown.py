@@ -1,12 +1,11 @@
-"""Article bodies in Markdown: one dialect (CommonMark + tables + footnotes), read as text and
-rendered to HTML for print (footnotes in place, for `float: footnote`) or for e-books
+"""Article bodies rendered to HTML for print (footnotes in place, for `float: footnote`) or for e-books
 (EPUB 3 noterefs and footnote asides). Raw HTML inside Markdown is sanitised with nh3."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -16,7 +15,8 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+
+from ..body import dialect
 
 # print: notes float to the foot of the page; endnotes: listed after the body (for columns);
 # epub: EPUB 3 noterefs and footnote asides.
@@ -103,49 +103,13 @@ def sanitise(
     return _NO_SOURCE.sub("", cleaned)
 
 
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """The Markdown dialect of article bodies."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
-
-
-def tokens(body: str) -> list[Token]:
-    """The block tokens of a body."""
-    return parser().parse(body)
-
-
-def _walk(tokens_: Sequence[Token]) -> Iterator[Token]:
-    for token in tokens_:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
-
-
-def to_text(body: str) -> str:
-    """The words of a body without Markdown syntax: paragraphs, list items, cells, footnotes."""
-    parts: list[str] = []
-    for token in _walk(tokens(body)):
-        if token.type in ("text", "code_inline", "code_block", "fence"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif token.type == "inline":
-            parts.append("\n")
-    return " ".join("".join(parts).split())
-
-
-def image_sources(body: str) -> list[str]:
-    """The `src` of every image in a body, in order."""
-    return [t.attrGet("src") or "" for t in _walk(tokens(body)) if t.type == "image"]
-
-
 # --- HTML ------------------------------------------------------------------------------------
 
 ImageResolver = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
-class Rendered:
+class BodyHtml:
     """A body as HTML, with the pictures it shows and the ones it had to leave out."""
 
     html: str
@@ -218,7 +182,7 @@ def _heading(self: Any, tokens_: list[Token], idx: int, options: Any, env: dict)
 
 @lru_cache(maxsize=3)
 def _renderer(target: Target) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"xhtmlOut": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    md = dialect(xhtml=True)
     md.add_render_rule("image", _image)
     md.add_render_rule("text", _text)
     md.add_render_rule("footnote_ref", _note_ref)
@@ -276,7 +240,7 @@ def _note_renderer(md: MarkdownIt, notes: dict[int, list[Token]], env: dict) -> 
     return note
 
 
-def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = "") -> Rendered:
+def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = "") -> BodyHtml:
     """Render a body for print or for an e-book; `resolve` maps an image src to a URL or refuses it.
 
     Markdown and raw HTML are rendered together, then the whole body is sanitised once (so
@@ -330,4 +294,4 @@ def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = 
         return value if value in _OWN_VALUES.get(name, ()) else None
 
     clean = sanitise(html, picture, own_attribute)
-    return Rendered(clean, tuple(shown), tuple(refused))
+    return BodyHtml(clean, tuple(shown), tuple(refused))

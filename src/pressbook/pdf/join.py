@@ -12,7 +12,7 @@ from io import BytesIO
 import pikepdf
 from fontTools.ttLib import TTFont
 
-from . import fonts as fontlib
+from ..html import fonts as fontlib
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS pixels (1/96 in); PDF speaks points (1/72 in)
 
@@ -51,7 +51,7 @@ class Furniture:
 @dataclass(frozen=True)
 class Plan:
     """How the pieces make the edition: `layout[i]` is ("front", page), ("blank", None) or
-    ("chunk", (chunk index, page))."""
+    ("section", (index of the section's piece, page))."""
 
     layout: tuple[tuple[str, object], ...]
 
@@ -177,16 +177,16 @@ def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page, num
 
 def assemble(
     front: bytes,
-    chunks: Sequence[bytes],
+    sections: Sequence[bytes],
     plan: Plan,
     furniture: Sequence[Furniture],
     bookmarks: Sequence[Bookmark],
     links: Sequence[Link],
     fonts: fontlib.FontSet,
 ) -> bytes:
-    """One PDF from the front matter, the chunks and the furniture, as `plan` lays them out."""
+    """One PDF from the front matter, the sections' pieces and the furniture, as `plan` lays them out."""
     pdf = pikepdf.open(BytesIO(front))
-    sources = [pikepdf.open(BytesIO(data)) for data in chunks]
+    sources = [pikepdf.open(BytesIO(data)) for data in sections]
     parts = sorted(furniture, key=lambda part: part.first)
     opened = [pikepdf.open(BytesIO(part.data)) for part in parts]
 
@@ -203,10 +203,10 @@ def assemble(
             # The furniture's page for it is an empty page of the same geometry (and crop marks).
             pdf.pages.append(furniture_page(number))
         else:
-            chunk, page = where  # type: ignore[misc]
-            pdf.pages.append(sources[chunk].pages[page])
+            index, page = where  # type: ignore[misc]
+            pdf.pages.append(sources[index].pages[page])
     for number, (kind, _) in enumerate(plan.layout):
-        if kind == "chunk":
+        if kind == "section":
             _lay_over(pdf, pdf.pages[number], furniture_page(number), number)
     _links(pdf, links, height)
     _outline(pdf, bookmarks, height)

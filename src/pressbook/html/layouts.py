@@ -12,33 +12,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
+from pydantic import ValidationError
 
-from . import i18n
-from .config import Project, style_problems, style_value
-from .errors import ConfigError, UsageError
+from .. import i18n
+from ..config import LayoutFile, Style, toml_key_line
+from ..errors import ConfigError, UsageError, validation_problems
 
 LAYOUT_FILE = "layout.toml"
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A named layout: its main template, what it is, and its style defaults."""
+    """A named layout: its main template, where its notes go, whether it renders in pieces, and
+    its style (the defaults, the layout's own values, then the project's)."""
 
     name: str
     template: str
-    title: str
-    style: Mapping[str, str]
-    notes: str = "print"  # "print" (foot of the page) or "endnotes" (after the article)
-    chunks: bool = False  # the template can render its parts apart (see chunks.py)
+    style: Style
+    notes: Literal["print", "endnotes"] = "print"  # foot of the page, or after each article
+    pieces: bool = False  # the template can render its parts apart (see pdf/pieces.py)
 
     @property
     def grayscale(self) -> bool:
         """Whether pictures are printed as grey copies (`[style] grayscale`, `--grayscale`)."""
-        return self.style.get("grayscale") == "true"
+        return self.style.grayscale
 
 
 def bundled_dir() -> Path:
@@ -46,13 +47,9 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("pressbook") / "layouts"))
 
 
-def environment(project: Project) -> jinja2.Environment:
-    """Templates from the project's layouts/, then the bundled ones; `!default/` names the latter."""
-    return _environment(project.layouts_dir, project.config.publication.language)
-
-
 @lru_cache(maxsize=8)
-def _environment(project_layouts: Path, language: str) -> jinja2.Environment:
+def environment(project_layouts: Path, language: str) -> jinja2.Environment:
+    """Templates from the project's layouts/, then the bundled ones; `!default/` names the latter."""
     bundled = jinja2.FileSystemLoader(bundled_dir())
     loaders: list[jinja2.BaseLoader] = []
     if project_layouts.is_dir():
@@ -85,75 +82,70 @@ def paragraphs(value: str) -> Markup:
     return Markup("".join(Markup("<p>{}</p>").format(p) for p in parts))
 
 
-def _layout_toml(project: Project, name: str) -> tuple[Path | None, str, dict[str, Any]]:
-    """The layout's description file, its text and its data (None, "", {} when there is none)."""
-    for folder in (project.layouts_dir / name, bundled_dir() / name):
+def _layout_file(project_layouts: Path, name: str) -> tuple[Path, LayoutFile] | None:
+    """The layout's description file and what it says (the project's before the bundled one)."""
+    for folder in (project_layouts / name, bundled_dir() / name):
         path = folder / LAYOUT_FILE
         if path.is_file():
             try:
                 text = path.read_text(encoding="utf-8")
-                return path, text, tomllib.loads(text)
+                data = tomllib.loads(text)
             except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot read the layout description: {exc}", path=path) from None
-    return None, "", {}
+            try:
+                return path, LayoutFile.model_validate(data)
+            except ValidationError as exc:
+                raise ConfigError(
+                    problems=validation_problems(
+                        exc, path=path, line_of=lambda loc: toml_key_line(text, [str(p) for p in loc]),
+                        known=tuple(LayoutFile.model_fields), docs="Making a layout",
+                    )  # fmt: skip
+                ) from None
+    return None
 
 
-def available(project: Project) -> list[str]:
-    """Names of the layouts this project can use."""
+def available(project_layouts: Path) -> list[str]:
+    """Names of the layouts a project with these `layouts/` can use."""
     names = set()
-    for folder in (bundled_dir(), project.layouts_dir):
+    for folder in (bundled_dir(), project_layouts):
         if folder.is_dir():
             names |= {p.parent.name for p in folder.glob(f"*/{LAYOUT_FILE}")}
     return sorted(names)
 
 
-def validate_style(values: Mapping[str, Any], source: Path | None, text: str = "") -> dict[str, str]:
-    """Style values checked against what each key may hold (they go into CSS), as CSS text;
-    `text` is the source's text, for line numbers."""
-    problems = style_problems(dict(values), source, text)
-    if problems:
-        raise ConfigError(problems=problems)
-    return {key: style_value(value) for key, value in values.items()}
-
-
-def load_layout(project: Project, name: str | None) -> Layout:
-    """The layout called `name` (default: the project's), with its style merged with the config's."""
-    name = name or project.config.edition.layout
-    path, text, data = _layout_toml(project, name)
-    if not data:
+def load_layout(project_layouts: Path, name: str, project_style: Style) -> Layout:
+    """The layout called `name`, its style the layout's values with the project's over them."""
+    found = _layout_file(project_layouts, name)
+    if found is None:
         raise UsageError(
-            f"unknown layout '{name}'", field="layout", hint="available: " + ", ".join(available(project))
+            f"unknown layout '{name}'", field="layout", hint="available: " + ", ".join(available(project_layouts))
         )
-    style = validate_style(data.get("style", {}), path, text)
-    # The config's own [style] was checked when it was read.
-    style.update({key: style_value(value) for key, value in project.config.style.items()})
-    notes = "endnotes" if data.get("notes") == "endnotes" else "print"
+    _, spec = found
     return Layout(
         name=name,
-        template=str(data.get("template", f"{name}/edition.html")),
-        title=str(data.get("title", name)),
-        style=style,
-        notes=notes,
-        chunks=bool(data.get("chunks", False)),
+        template=spec.template or f"{name}/edition.html",
+        style=project_style.over(spec.style),
+        notes=spec.notes,
+        pieces=spec.pieces,
     )
 
 
 def for_printing(layout: Layout, marks: str | None = None, bleed: str | None = None, grayscale: bool = False) -> Layout:
     """The layout with print-shop options: crop marks, bleed, grey only."""
-    extra: dict[str, str] = {}
+    extra: dict[str, object] = {}
     if marks:
         extra["marks"] = marks
     if bleed:
         extra["bleed"] = bleed
     if grayscale:
-        extra["grayscale"] = "true"
+        extra["grayscale"] = True
     if not extra:
         return layout
     try:
-        checked = validate_style(extra, None)
-    except ConfigError as exc:
-        raise UsageError(problems=exc.problems) from None
-    return dataclasses.replace(layout, style={**layout.style, **checked})
+        printing = Style.model_validate(extra)
+    except ValidationError as exc:
+        raise UsageError(problems=validation_problems(exc, path=None)) from None
+    return dataclasses.replace(layout, style=printing.over(layout.style))
 
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:

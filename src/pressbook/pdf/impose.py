@@ -5,11 +5,12 @@ vector: each is placed as a form, so text stays text and fonts are embedded once
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 from typing import Literal, get_args
 
 import pikepdf
 
-from .errors import UsageError
+from ..errors import UsageError
 
 Mode = Literal["booklet", "2up"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -78,12 +79,16 @@ def check_mode(mode: str) -> None:
         raise UsageError(f"unknown imposition '{mode}'", field="impose", hint="choose " + " or ".join(MODES))
 
 
-def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None) -> bytes:
-    """The PDF `data` imposed two pages to a side on sheets twice as wide as its pages."""
+def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None, *, source: Path | None = None) -> bytes:
+    """The PDF `data` (read from `source`, for messages) imposed two pages to a side on sheets
+    twice as wide as its pages."""
     check_mode(mode)
     if signature is not None and signature < 1:
         raise UsageError("--signature must be at least 1 sheet", field="signature")
-    pdf = pikepdf.open(BytesIO(data))
+    try:
+        pdf = pikepdf.open(BytesIO(data))
+    except pikepdf.PdfError as exc:
+        raise UsageError(f"is not a PDF pressbook can read ({exc})", path=source, hint="give a PDF file") from None
     count = len(pdf.pages)
     sides = booklet_sides(count, signature) if mode == "booklet" else two_up_sides(count)
     box = [float(v) for v in pdf.pages[0].mediabox]

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError, Problem
+from ..errors import ConfigError, Problem
 
 FONTS_TOML = "fonts.toml"
 ROLES = ("body", "heading")

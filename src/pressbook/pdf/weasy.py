@@ -47,7 +47,7 @@ class ProjectFetcher(URLFetcher):
 
 
 @dataclass(frozen=True)
-class Rendered:
+class RenderedPdf:
     """A PDF and what happened while making it.
 
     `anchors` maps element ids to (page index, left, top, right, bottom) in CSS pixels;
@@ -164,7 +164,7 @@ def render_pdf(
     identifier: bytes | None = None,
     furniture: bool = True,
     bookmarks: bool = True,
-) -> Rendered:
+) -> RenderedPdf:
     """Typeset `html` to PDF bytes; only files below `readable` may be loaded."""
     fetcher = ProjectFetcher(readable)
     collector = _Collect()
@@ -208,6 +208,6 @@ def render_pdf(
     finally:
         LOGGER.removeHandler(collector)
         LOGGER.setLevel(previous)
-    return Rendered(
+    return RenderedPdf(
         data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused), anchors, blanks
     )

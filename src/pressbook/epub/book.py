@@ -1,6 +1,6 @@
-"""The e-book edition as plain data: XHTML documents from the `epub/` templates, pictures sized
-for screens, the fonts (subset to the edition's characters), the cover, the table of contents
-and the metadata. `epub.py` packs it; nothing here knows about ebooklib."""
+"""The e-book edition as plain data: XHTML content documents from the `epub/` templates, pictures
+sized for screens, the fonts (subset to the edition's characters), the cover, the table of
+contents and the metadata. `pack.py` packs it; nothing here knows about ebooklib."""
 
 from __future__ import annotations
 
@@ -19,21 +19,24 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from .. import i18n, images
+from ..articles import Article
+from ..cache import Cache, code_digest, file_digest
+from ..config import Publication
+from ..edition import Edition
+from ..errors import EditionError, Problem
+from ..html import fonts as fontlib
+from ..html import layouts, markdown
+from ..html.kit import Kit
+from ..html.views import article_view, cover_picture, glyph_problems, picture_resolver
 from . import cover as coverlib
-from . import fonts as fontlib
-from . import i18n, images, layouts, markdown, render
-from .articles import Article
-from .cache import Cache, code_digest, file_digest
-from .config import Project, style_value
-from .edition import Edition
-from .errors import EditionError, Problem
 
 TEXT = "text"
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "ttf": "font/ttf", "otf": "font/otf", "css": "text/css"}
 
 
 @dataclass(frozen=True)
-class Document:
+class ContentDocument:
     """One XHTML file of the book, in reading order."""
 
     name: str  # path inside the package, e.g. "text/a-slug.xhtml"
@@ -74,7 +77,7 @@ class Ebook:
     description: str
     subjects: tuple[str, ...]
     rights: str | None
-    documents: tuple[Document, ...]
+    documents: tuple[ContentDocument, ...]
     toc: tuple[TocSection, ...]
     resources: tuple[Resource, ...]
     cover: Resource
@@ -85,14 +88,14 @@ class Ebook:
 class _Pictures:
     """Pictures the chapters use, converted for screens once each."""
 
-    project: Project
+    rules: images.Policy
     cache: Cache = field(default_factory=lambda: Cache(None))
     resources: dict[Path, Resource] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     pending: dict[Path, concurrent.futures.Future] = field(default_factory=dict)
 
     def resolver(self, article: Article) -> Callable[[str], str | None]:
-        return render.picture_resolver(self.project, article, self.warnings, self._resource)
+        return picture_resolver(self.rules, article, self.warnings, self._resource)
 
     def _convert(self, path: Path) -> tuple[bytes, dict[str, Any]]:
         def convert() -> tuple[bytes, dict[str, str]]:
@@ -106,11 +109,10 @@ class _Pictures:
     def prefetch(self, articles: Sequence[Article], pool: concurrent.futures.Executor) -> None:
         """Start converting the articles' pictures in `pool` (Pillow works outside the GIL)
         while the chapters are written; the resolver then collects them."""
-        policy = images.policy(self.project)
         for article in articles:
             for src in article.image_paths():
                 try:
-                    path = policy.locate(src, article.folder)
+                    path = self.rules.locate(src, article.folder)
                 except (images.ImageRefused, OSError):
                     continue  # the resolver says why, in order
                 if path not in self.pending:
@@ -126,9 +128,9 @@ class _Pictures:
         return "../" + self.resources[path].name
 
 
-def identifier(project: Project, edition: Edition) -> str:
+def identifier(publication: Publication, edition: Edition) -> str:
     """A stable identifier: the same publication and issue always get the same one."""
-    source = project.config.publication.website or project.config.publication.name
+    source = publication.website or publication.name
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{source}/pressbook/{edition.id}')}"
 
 
@@ -158,7 +160,7 @@ def _chapter_name(article: Article) -> str:
     return f"{TEXT}/a-{article.slug}.xhtml"
 
 
-def _visible_text(documents: list[Document]) -> str:
+def _visible_text(documents: list[ContentDocument]) -> str:
     """Every character the documents show: what the embedded fonts must keep."""
     return "".join("".join(etree.fromstring(d.xhtml).itertext()) for d in documents)
 
@@ -175,7 +177,7 @@ def _fonts(fonts: fontlib.FontSet, text: str, subset: bool, cache: Cache) -> tup
     characters = "".join(sorted(set(text)))
     for face in fonts.faces:
         if subset:
-            key = [file_digest(face.path), characters, code_digest("fonts.py")]
+            key = [file_digest(face.path), characters, code_digest("html/fonts.py")]
             data = cache.made("font", key, lambda face=face: (fontlib.subset(face, characters), {}))[0]
         else:
             data = face.path.read_bytes()
@@ -185,10 +187,10 @@ def _fonts(fonts: fontlib.FontSet, text: str, subset: bool, cache: Cache) -> tup
 
 
 def _chapters(
-    project: Project, edition: Edition, env: Any, context_base: dict[str, Any], pictures: _Pictures
-) -> tuple[list[Document], list[TocSection]]:
+    kit: Kit, edition: Edition, context_base: dict[str, Any], pictures: _Pictures
+) -> tuple[list[ContentDocument], list[TocSection]]:
     """One XHTML chapter per article, and the contents by section."""
-    chapters: list[Document] = []
+    chapters: list[ContentDocument] = []
     toc: list[TocSection] = []
     for section in edition.sections:
         entries = []
@@ -196,81 +198,70 @@ def _chapters(
             resolve = pictures.resolver(article)
             body = markdown.to_html(article.body, target="epub", resolve=resolve, prefix=f"{article.slug}-")
             image = resolve(article.image) if article.image else None
-            view = render.article_view(article, project, [], "epub", body=False)
+            view = article_view(article, kit, [], "epub", body=False)
             context = {
                 **context_base, "a": view, "title": article.title, "body": to_xhtml(body.html), "image": image,
                 "image_caption": article.image_caption if image else None,
             }  # fmt: skip
-            xhtml = layouts.render(env, "epub/article.xhtml", context)
+            xhtml = layouts.render(kit.templates, "epub/article.xhtml", context)
             name = _chapter_name(article)
-            chapters.append(Document(name, article.title, xhtml.encode("utf-8")))
+            chapters.append(ContentDocument(name, article.title, xhtml.encode("utf-8")))
             entries.append((article.title, name))
         toc.append(TocSection(section.name, entries[0][1], tuple(entries)))
     return chapters, toc
 
 
-def _cover(
-    project: Project, edition: Edition, fonts: fontlib.FontSet, cache: Cache, labels: dict[str, str]
-) -> tuple[bytes, str, list[Problem]]:
+def _cover(kit: Kit, edition: Edition, cache: Cache) -> tuple[bytes, str, list[Problem]]:
     """The cover picture (PNG), the issue line it shows, and why its picture was refused, if it was."""
-    pub = project.config.publication
-    cover_picture, refused = render.cover_picture(project, edition, fallback=True)
+    pub, fonts, labels = kit.publication, kit.fonts, kit.labels
+    picture, refused = cover_picture(kit, edition, fallback=True)
     line = " · ".join(
         filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, edition.language)])
     )
     cover_text = coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name)
-    accent = style_value(project.config.style.get("accent_color", "#9b1c1c"))  # checked with the config
+    accent = kit.style.accent_color
     cover_key = [
-        list(dataclasses.astuple(cover_text)), accent, file_digest(cover_picture) if cover_picture else None,
-        [file_digest(face.path) for face in fonts.faces], code_digest("cover.py"), _pillow(),
+        list(dataclasses.astuple(cover_text)), accent, file_digest(picture) if picture else None,
+        [file_digest(face.path) for face in fonts.faces], code_digest("epub/cover.py"), _pillow(),
     ]  # fmt: skip
-    png = cache.made(
-        "cover", cover_key, lambda: (coverlib.draw_cover(cover_text, fonts, cover_picture, accent=accent), {})
-    )[0]
+    png = cache.made("cover", cover_key, lambda: (coverlib.draw_cover(cover_text, fonts, picture, accent=accent), {}))[0]
     return png, line, refused
 
 
-def build_ebook(
-    project: Project,
-    edition: Edition,
-    fonts: fontlib.FontSet,
-    *,
-    subset_fonts: bool = True,
-    cache: Cache | None = None,
-) -> tuple[Ebook, list[Problem]]:
+def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tuple[Ebook, list[Problem]]:
     """The whole e-book of an edition, as data; `cache` keeps converted pictures, font subsets
     and the cover between builds."""
     if not edition.articles:
         raise EditionError(f"issue '{edition.id}' selects no articles")
-    problems = render.glyph_problems(edition.articles, fonts, edition)
+    problems = glyph_problems(edition.articles, kit.fonts, edition)
     if problems:
         raise EditionError(problems=problems)
-    env = layouts.environment(project)
-    pub = project.config.publication
+    env = kit.templates
+    pub = kit.publication
     language = edition.language
     labels = i18n.labels(language)
-    pictures = _Pictures(project, cache or Cache(None))
-    moment = render.release_moment(edition.date, project)
+    pictures = _Pictures(kit.pictures, cache or Cache(None))
+    moment = kit.moment(edition.date)
     context_base = {"pub": pub, "edition": edition, "lang": language, "labels": labels}
-    book_id = identifier(project, edition)
+    book_id = identifier(pub, edition)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         pictures.prefetch(edition.articles, pool)
-        cover_future = pool.submit(_cover, project, edition, fonts, pictures.cache, labels)
-        chapters, toc = _chapters(project, edition, env, context_base, pictures)
+        cover_future = pool.submit(_cover, kit, edition, pictures.cache)
+        chapters, toc = _chapters(kit, edition, context_base, pictures)
         cover_png, line, refused = cover_future.result()
     pictures.warnings.extend(refused)
     cover = Resource("images/cover.png", "image/png", cover_png)
     book_title = f"{pub.name} – {edition.title}"
 
-    def page(template: str, name: str, title: str, **extra: object) -> Document:
+    def page(template: str, name: str, title: str, **extra: object) -> ContentDocument:
         xhtml = layouts.render(env, template, {**context_base, "title": title, **extra})
-        return Document(name, title, xhtml.encode("utf-8"))
+        return ContentDocument(name, title, xhtml.encode("utf-8"))
 
     first_href = toc[0].href.removeprefix(f"{TEXT}/")
     documents = [
         page("epub/cover.xhtml", f"{TEXT}/cover.xhtml", labels["cover"], cover_src="../images/cover.png", book_title=book_title),
         page("epub/title.xhtml", f"{TEXT}/title.xhtml", edition.title, line=line),
-        Document(
+        ContentDocument(
             f"{TEXT}/nav.xhtml",
             labels["contents"],
             layouts.render(
@@ -283,12 +274,12 @@ def build_ebook(
         page("epub/colophon.xhtml", f"{TEXT}/colophon.xhtml", labels["colophon"], line=line, moment=moment,
              count=len(edition.articles), identifier=book_id),  # fmt: skip
     ]
-    font_resources, font_css = _fonts(fonts, _visible_text(documents), subset_fonts, pictures.cache)
+    fonts = kit.fonts
+    font_resources, font_css = _fonts(fonts, _visible_text(documents), kit.epub.subset_fonts, pictures.cache)
     # The families the fonts folder names (or [style] chooses), as in print.
-    style = {key: style_value(value) for key, value in project.config.style.items()}
     families = {
-        "body_font": style.get("body_font", fonts.family("body")),
-        "heading_font": style.get("heading_font", fonts.family("heading")),
+        "body_font": kit.style.body_font or fonts.family("body"),
+        "heading_font": kit.style.heading_font or fonts.family("heading"),
     }
     css = layouts.render(env, "epub/book.css", {**context_base, **families, "font_css": layouts.css(font_css)})
     resources = [Resource("styles/book.css", "text/css", css.encode("utf-8")), *font_resources]

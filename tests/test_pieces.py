@@ -9,9 +9,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pressbook import fonts as fontlib
-from pressbook import layouts, pdf, render
-from pressbook.build import build, load_edition
+from pressbook.build import BuildOptions, build, load_edition
+from pressbook.html.kit import make_kit
+from pressbook.pdf import documents, weasy
 from pressbook.config import load_project
 
 from .conftest import REPO
@@ -31,21 +31,19 @@ def copy_of_sample(tmp_path) -> Path:
 def _single_render(project, issue: str) -> Pdf:
     """The whole edition as one WeasyPrint document, in this process."""
     edition = load_edition(project, issue).edition
-    layout = layouts.load_layout(project, None)
-    document = render.edition_document(project, edition, layout, fontlib.load_fonts(project.fonts_dir))
-    result = pdf.render_pdf(document.html, base_url=document.base_url, readable=document.readable)
-    return result
+    document = documents.edition_document(make_kit(project), edition)
+    return weasy.render_pdf(document.html, base_url=document.base_url, readable=document.readable)
 
 
 @pytest.mark.parametrize(
     ("issue", "furniture_pages"), [("2017-01", 32), ("2017-02", 32), ("2017-01", 1)]
 )  # 1: each section's page furniture is a document of its own, numbered from its first page
 def test_pieces_read_like_one_render(issue, furniture_pages, tmp_path, monkeypatch) -> None:
-    from pressbook import chunks
+    from pressbook.pdf import pieces
 
-    monkeypatch.setattr(chunks, "FURNITURE_PAGES", furniture_pages)
+    monkeypatch.setattr(pieces, "FURNITURE_PAGES", furniture_pages)
     project = load_project(REPO)
-    joined = build(project, issue, formats=("pdf",), out_dir=tmp_path, jobs=2, use_cache=False)
+    joined = build(project, BuildOptions(issue=issue, formats=("pdf",), out_dir=tmp_path, jobs=2, use_cache=False))
     sections = len(joined.edition.sections)
     # Really built from pieces: the sections, the contents twice, and the page furniture.
     assert joined.rendered == sections + 2 + (sections if furniture_pages == 1 else 1)
@@ -64,15 +62,15 @@ def test_pieces_read_like_one_render(issue, furniture_pages, tmp_path, monkeypat
 def test_jobs_one_gives_the_same_bytes(tmp_path, monkeypatch) -> None:
     project = load_project(REPO)
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache-a"))
-    one = build(project, "2017-02", formats=("pdf",), out_dir=tmp_path / "a", jobs=1)
+    one = build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "a", jobs=1))
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache-b"))
-    two = build(project, "2017-02", formats=("pdf",), out_dir=tmp_path / "b", jobs=2)
+    two = build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "b", jobs=2))
     assert one.rendered == two.rendered > 2
     assert one.outputs[0].path.read_bytes() == two.outputs[0].path.read_bytes()
 
 
 def test_each_face_is_embedded_once(tmp_path) -> None:
-    result = build(load_project(REPO), "2017-01", formats=("pdf",), out_dir=tmp_path)
+    result = build(load_project(REPO), BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path))
     programs: dict[str, set] = {}
     with pikepdf.open(result.outputs[0].path) as document:
         for obj in document.objects:
@@ -86,25 +84,25 @@ def test_cache_renders_only_what_changed(copy_of_sample, tmp_path, monkeypatch) 
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache"))
     project = load_project(copy_of_sample)
     out = tmp_path / "out"
-    first = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    first = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out))
     sections = len(first.edition.sections)
     assert first.rendered == sections + 3 and first.reused == 0  # sections, contents twice, furniture
     before = first.outputs[0].path.read_bytes()
 
-    again = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    again = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out))
     assert again.up_to_date and again.rendered == 0
 
     # A file saved again unchanged: the inputs look different, every piece is still in the cache.
     article = copy_of_sample / "articles/2017/01/ho-tro-gao-cuu-doi-dip-tet-cho-1-488-ho-dan.md"
     article.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
-    touched = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    touched = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out))
     assert not touched.up_to_date and touched.rendered == 0
     assert touched.outputs[0].path.read_bytes() == before
 
     # One word more in one article: only its section is rendered again (and the contents and the
     # page furniture only if that section's page count changed).
     article.write_text(article.read_text(encoding="utf-8").replace("bảo đảm đúng đối tượng", "bảo đảm thật đúng đối tượng"), encoding="utf-8")
-    edited = build(project, "2017-01", formats=("pdf",), out_dir=out)
+    edited = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out))
     assert edited.rendered in (1, 3), edited.rendered
     assert edited.reused >= sections - 1
     assert "bảo đảm thật đúng đối tượng" in " ".join(" ".join(Pdf.open(edited.outputs[0].path).pages).split())
@@ -112,19 +110,19 @@ def test_cache_renders_only_what_changed(copy_of_sample, tmp_path, monkeypatch) 
 
 def test_no_cache_renders_everything(tmp_path) -> None:
     project = load_project(REPO)
-    build(project, "2017-02", formats=("pdf",), out_dir=tmp_path)
-    fresh = build(project, "2017-02", formats=("pdf",), out_dir=tmp_path, use_cache=False)
+    build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path))
+    fresh = build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path, use_cache=False))
     assert fresh.reused == 0 and fresh.rendered > 0 and not fresh.up_to_date
 
 
 def test_layout_without_section_breaks_is_one_piece(tmp_path) -> None:
-    result = build(load_project(REPO), "2017-02", formats=("pdf",), layout="newspaper", out_dir=tmp_path, use_cache=False)
+    result = build(load_project(REPO), BuildOptions(issue="2017-02", formats=("pdf",), layout="newspaper", out_dir=tmp_path, use_cache=False))
     assert result.rendered == 1
 
 
 def test_html_format_is_the_single_document(tmp_path) -> None:
     project = load_project(REPO)
-    result = build(project, "2017-02", formats=("html",), out_dir=tmp_path)
+    result = build(project, BuildOptions(issue="2017-02", formats=("html",), out_dir=tmp_path))
     html = result.outputs[0].path
     files = html.parent / f"{html.stem}_files"
     assert (files / "style.css").is_file() and (files / "NotoSerif-Regular.ttf").is_file()
@@ -143,11 +141,11 @@ def test_html_format_is_the_single_document(tmp_path) -> None:
 
 
 def test_contents_shorter_than_planned_leave_blank_pages() -> None:
-    from pressbook.chunks import _plan
-    from pressbook.pool import Piece
+    from pressbook.pdf.pieces import _plan
+    from pressbook.pdf.pool import Piece
 
-    chunk = Piece("k", b"", 3, {}, (), (), ())
-    plan, starts = _plan(4, [chunk, chunk], front_used=3)
+    section = Piece("k", b"", 3, {}, (), (), ())
+    plan, starts = _plan(4, [section, section], front_used=3)
     assert plan.layout[:4] == (("front", 0), ("front", 1), ("front", 2), ("blank", None))
     assert starts == [4, 8]  # the sections start where the numbers printed in the contents say
     assert plan.layout[7] == ("blank", None)  # before the second section's right-hand page

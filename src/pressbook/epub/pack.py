@@ -10,7 +10,7 @@ from io import BytesIO
 
 from ebooklib import epub
 
-from .ebook import Ebook
+from .book import Ebook
 
 # Zip entries carry this time (the earliest a zip can say), never the wall clock.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from .fonts import FontSet
+from ..html.fonts import FontSet
 
 WIDTH, HEIGHT = 1600, 2400
 MARGIN = 120

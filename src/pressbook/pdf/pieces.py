@@ -15,17 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import fonts as fontlib
-from . import layouts, merge, render
-from .cache import tool_versions
-from .config import Project
-from .edition import Edition
-from .errors import EditionError, Problem
+from ..cache import tool_versions
+from ..edition import Edition
+from ..errors import EditionError, Problem
+from ..html.kit import Kit
+from ..html.views import glyph_problems, section_view
+from . import documents, join
 from .pool import Piece, Renderer, Task
 
 if TYPE_CHECKING:
-    from . import pdf
-PX = merge.PT_PER_PX
+    from .weasy import RenderedPdf
+PX = join.PT_PER_PX
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,13 @@ _LEADER = re.compile(r"leader\([^)]*\)")
 FURNITURE_PAGES = 32
 
 
-def chunkable(layout: layouts.Layout, edition: Edition) -> bool:
+def in_pieces(kit: Kit, edition: Edition) -> bool:
     """Whether the layout starts every section on a right-hand page (so sections can be pieces)."""
-    return layout.chunks and layout.style.get("section_break") == "right" and len(edition.sections) > 1
+    layout = kit.layout
+    return layout.pieces and layout.style.section_break == "right" and len(edition.sections) > 1
 
 
-def renderer_warnings(pieces: Sequence[Piece | pdf.Rendered]) -> list[Problem]:
+def renderer_warnings(pieces: Sequence[Piece | RenderedPdf]) -> list[Problem]:
     """What the renderer refused or complained about while making `pieces`, as warnings."""
     found = []
     for piece in pieces:
@@ -62,54 +63,44 @@ def renderer_warnings(pieces: Sequence[Piece | pdf.Rendered]) -> list[Problem]:
     return found
 
 
-def _plan(front_pages: int, chunks: Sequence[Piece], front_used: int | None = None) -> tuple[merge.Plan, list[int]]:
-    """Where every page comes from, and the first page (0-based) of each chunk.
+def _plan(front_pages: int, sections: Sequence[Piece], front_used: int | None = None) -> tuple[join.Plan, list[int]]:
+    """Where every page comes from, and the first page (0-based) of each section's piece.
 
     The front matter has `front_pages` places; when its final render is shorter (`front_used`),
     the places it leaves are blank pages."""
     used = front_pages if front_used is None else front_used
     layout: list[tuple[str, object]] = [("front", i) if i < used else ("blank", None) for i in range(front_pages)]
     starts = []
-    for index, chunk in enumerate(chunks):
+    for index, piece in enumerate(sections):
         if len(layout) % 2 == 1:  # the next page would be a left-hand page
             layout.append(("blank", None))
         starts.append(len(layout))
-        layout += [("chunk", (index, page)) for page in range(chunk.pages)]
-    return merge.Plan(tuple(layout)), starts
+        layout += [("section", (index, page)) for page in range(piece.pages)]
+    return join.Plan(tuple(layout)), starts
 
 
-def build_pdf(
-    project: Project,
-    edition: Edition,
-    layout: layouts.Layout,
-    fonts: fontlib.FontSet,
-    *,
-    renderer: Renderer,
-    variant: str | None = None,
-) -> Result:
+def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | None = None) -> Result:
     """The edition's PDF, rendered in pieces where the layout allows it (the caller closes `renderer`)."""
     cache = renderer.cache
-    problems = render.glyph_problems(edition.articles, fonts, edition)
+    problems = glyph_problems(edition.articles, kit.fonts, edition)
     if problems:
         raise EditionError(problems=problems)
     warnings: list[Problem] = []
 
-    def task(kind: str, document: render.Document, furniture: bool = True, bookmarks: bool = True) -> Task:
+    def task(kind: str, document: documents.PrintDocument, furniture: bool = True, bookmarks: bool = True) -> Task:
         return Task(kind, document.html, document.base_url, document.readable, furniture, bookmarks, variant)
 
     # An archival or tagged variant is made by WeasyPrint from the whole document at once.
-    if variant or not chunkable(layout, edition):
-        document = render.edition_document(project, edition, layout, fonts)
+    if variant or not in_pieces(kit, edition):
+        document = documents.edition_document(kit, edition)
         warnings += document.warnings
-        piece = renderer.run([task("full", document)])[0]
-        return Result(piece.data, piece.pages, tuple(warnings + renderer_warnings([piece])), renderer.rendered, renderer.reused)
+        whole = renderer.run([task("full", document)])[0]
+        return Result(whole.data, whole.pages, tuple(warnings + renderer_warnings([whole])), renderer.rendered, renderer.reused)
 
-    headings = tuple(render.section_view(project, s, layout, [], body=False) for s in edition.sections)
+    headings = tuple(section_view(s, kit, [], body=False) for s in edition.sections)
 
     def front(pages: dict[str, str], guess: bool = False) -> Task:
-        document = render.edition_document(
-            project, edition, layout, fonts, part="front", pages=pages, views=headings
-        )
+        document = documents.edition_document(kit, edition, part="front", pages=pages, views=headings)
         warnings.extend(w for w in document.warnings if w not in warnings)
         if guess:
             # Only its length is wanted: dots of fixed width instead of leaders, which
@@ -123,40 +114,38 @@ def build_pdf(
     guess_ticket = renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))
     tickets, views = [], []
     for section in edition.sections:
-        view = render.section_view(project, section, layout, warnings)
+        view = section_view(section, kit, warnings)
         views.append(view)
-        document = render.edition_document(
-            project, edition, layout, fonts, part="chunk", views=(view,)
-        )
-        tickets.append(renderer.start(task("chunk", document, furniture=False, bookmarks=False)))
+        document = documents.edition_document(kit, edition, part="sections", views=(view,))
+        tickets.append(renderer.start(task("sections", document, furniture=False, bookmarks=False)))
     front_pages = renderer.wait([guess_ticket])[0].pages
 
-    def furniture_task(plan: merge.Plan, starts: list[int], group: tuple[int, int]) -> tuple[int, Task]:
+    def furniture_task(plan: join.Plan, starts: list[int], group: tuple[int, int]) -> tuple[int, Task]:
         """The page furniture of sections first..last: their pages, and the blank page before
         the next section if there is one. Returns its first page and the task."""
         first, last = group
         low = 0 if first == 0 else starts[first]
-        end = starts[last] + chunks[last].pages
+        end = starts[last] + sections[last].pages
         high = len(plan.layout) if last == len(tickets) - 1 else end + end % 2
         furniture = []
         for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
-            if kind == "chunk":
-                chunk, page = where  # type: ignore[misc]
-                furniture.append(render.PageFurniture(views[chunk].name, page in chunks[chunk].blanks))
+            if kind == "section":
+                index, page = where  # type: ignore[misc]
+                furniture.append(documents.PageFurniture(views[index].name, page in sections[index].blanks))
             else:
-                furniture.append(render.PageFurniture("", True))
-        document = render.furniture_document(project, edition, layout, fonts, furniture, first=low)
+                furniture.append(documents.PageFurniture("", True))
+        document = documents.furniture_document(kit, edition, furniture, first=low)
         return low, task("furniture", document, bookmarks=False)
 
     # The page furniture of every FURNITURE_PAGES or so is asked for as soon as its sections
     # are done, numbered after the estimated contents; a worker with no section left to
     # render makes it while the other sections finish. The rest is done once the last section
     # is, alongside the contents' final numbers.
-    chunks: list[Piece] = []
+    sections: list[Piece] = []
     groups: list[tuple[int, int]] = []
     made: dict[tuple[int, int], tuple[int, int, int]] = {}  # group: (front pages, first page, ticket)
 
-    def furnish(plan: merge.Plan, starts: list[int]) -> None:
+    def furnish(plan: join.Plan, starts: list[int]) -> None:
         for group in groups:
             if group not in made or made[group][0] != front_pages:
                 low, furniture = furniture_task(plan, starts, group)
@@ -164,12 +153,12 @@ def build_pdf(
 
     first = 0
     for index, ticket in enumerate(tickets):
-        chunks += renderer.wait([ticket])
-        if sum(c.pages for c in chunks[first:]) >= FURNITURE_PAGES or index == len(tickets) - 1:
+        sections += renderer.wait([ticket])
+        if sum(piece.pages for piece in sections[first:]) >= FURNITURE_PAGES or index == len(tickets) - 1:
             groups.append((first, index))
             first = index + 1
             if renderer.unfinished(tickets):  # else the final contents go first
-                furnish(*_plan(front_pages, chunks))
+                furnish(*_plan(front_pages, sections))
 
     # The contents' final numbers. If they change the length of the contents (rare), the
     # contents and the furniture are done again; should they still not settle after three
@@ -177,11 +166,11 @@ def build_pdf(
     # pages, so this always ends.
     tries = 0
     while True:
-        plan, starts = _plan(front_pages, chunks)
+        plan, starts = _plan(front_pages, sections)
         numbers = {
-            article.anchor: str(start + chunk.anchors[article.anchor][0] + 1)
-            for section, chunk, start in zip(views, chunks, starts)
-            for article in section.articles
+            article.anchor: str(start + piece.anchors[article.anchor][0] + 1)
+            for view, piece, start in zip(views, sections, starts)
+            for article in view.articles
         }
         front_ticket = renderer.start(front(numbers), stage="contents", priority=0)
         furnish(plan, starts)
@@ -190,39 +179,39 @@ def build_pdf(
             break
         tries += 1
         if front_piece.pages < front_pages and tries >= 3:
-            plan, starts = _plan(front_pages, chunks, front_piece.pages)
+            plan, starts = _plan(front_pages, sections, front_piece.pages)
             break
         front_pages = front_piece.pages
     overlays = renderer.wait([made[group][2] for group in groups])
     furniture = [
-        merge.Furniture(piece.data, made[group][1], render.FURNITURE_LEAD)
+        join.Furniture(piece.data, made[group][1], documents.FURNITURE_LEAD)
         for group, piece in zip(groups, overlays)
     ]
-    all_pieces = [*chunks, front_piece, *overlays]
+    all_pieces = [*sections, front_piece, *overlays]
 
     bookmarks, links = [], []
-    for section, chunk, start in zip(views, chunks, starts):
+    for view, piece, start in zip(views, sections, starts):
         children = []
-        for article in section.articles:
-            page, left, top, _, _ = chunk.anchors[article.anchor]
-            children.append(merge.Bookmark(article.title, start + page, top * PX))
+        for article in view.articles:
+            page, left, top, _, _ = piece.anchors[article.anchor]
+            children.append(join.Bookmark(article.title, start + page, top * PX))
             if f"toc-{article.anchor}" in front_piece.anchors:
                 toc_page, x1, y1, x2, y2 = front_piece.anchors[f"toc-{article.anchor}"]
                 links.append(
-                    merge.Link(toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX, left * PX)
+                    join.Link(toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX, left * PX)
                 )
-        page, _, top, _, _ = chunk.anchors.get(section.anchor, (0, 0.0, 0.0, 0.0, 0.0))
-        bookmarks.append(merge.Bookmark(section.name, start + page, top * PX, tuple(children)))
+        page, _, top, _, _ = piece.anchors.get(view.anchor, (0, 0.0, 0.0, 0.0, 0.0))
+        bookmarks.append(join.Bookmark(view.name, start + page, top * PX, tuple(children)))
 
-    merged_key = hashlib.sha256(("\n".join([tool_versions(), *(p.key for p in all_pieces)])).encode()).hexdigest()
-    hit = cache.get("merged", merged_key)
+    joined_key = hashlib.sha256(("\n".join([tool_versions(), *(p.key for p in all_pieces)])).encode()).hexdigest()
+    hit = cache.get("merged", joined_key)
     if renderer.progress:
         renderer.progress("merge", 0, 1)
     if hit is not None:
         data = hit[0]
     else:
-        data = merge.assemble(front_piece.data, [c.data for c in chunks], plan, furniture, bookmarks, links, fonts)
-        cache.put("merged", merged_key, data, {"pages": len(plan.layout)})
+        data = join.assemble(front_piece.data, [p.data for p in sections], plan, furniture, bookmarks, links, kit.fonts)
+        cache.put("merged", joined_key, data, {"pages": len(plan.layout)})
     if renderer.progress:
         renderer.progress("merge", 1, 1)
     return Result(data, len(plan.layout), tuple(warnings + renderer_warnings(all_pieces)), renderer.rendered, renderer.reused)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, html_key
+from ..cache import Cache, html_key
 
 Progress = Callable[[str, int, int], None]
 
@@ -23,7 +23,7 @@ Progress = Callable[[str, int, int], None]
 class Task:
     """One HTML document to render."""
 
-    kind: str  # "full", "front", "chunk" or "furniture"
+    kind: str  # "full", "front", "sections" or "furniture"
     html: str
     base_url: str
     readable: tuple[Path, ...]
@@ -53,10 +53,10 @@ class Piece:
 
 def _render(task: Task) -> dict[str, Any]:
     """Render in whatever process runs this (a pool worker or this one)."""
-    from . import pdf  # WeasyPrint is imported where rendering happens, not before
+    from . import weasy  # WeasyPrint is imported where rendering happens, not before
 
     started = time.perf_counter()
-    result = pdf.render_pdf(
+    result = weasy.render_pdf(
         task.html,
         base_url=task.base_url,
         readable=task.readable,
@@ -89,7 +89,7 @@ def _worker_start() -> None:
 
 def _warm() -> None:
     """Import the renderer in a pool worker while the parent is still preparing the HTML."""
-    from . import pdf  # noqa: F401
+    from . import weasy  # noqa: F401
 
 
 def _piece(key: str, data: bytes, meta: dict[str, Any]) -> Piece:
