@@ -186,12 +186,9 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
         renderer = start_renderer(cache, options.jobs, progress)
     try:
         result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
-    except BaseException:
+    finally:
         if renderer is not None:
-            renderer.close(interrupted=True)
-        raise
-    if renderer is not None:
-        renderer.close()
+            renderer.close()
     cache.remember(
         f"build-{fingerprint}",
         {

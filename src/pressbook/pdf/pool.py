@@ -79,6 +79,31 @@ def _render(task: Task) -> dict[str, Any]:
     }
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How pool workers are started: from a fork server where there is one, a single-threaded
+    process started for this purpose, so that no lock held by one of this process's threads
+    (the progress bars', the e-book's picture threads') is copied into a worker, as forking
+    this process itself could. Workers import WeasyPrint themselves, in parallel."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server loads the pool's module once; each worker forked from it starts with it loaded.
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes at once, even those busy with a task (Python 3.14 has a
+    public method for it; before, the pool's process table is the only way in, and
+    tests/test_pieces.py fails if that changes)."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(pool._processes.values()):  # noqa: SLF001 - see the docstring
+        process.terminate()
+
+
 def _worker_start() -> None:
     """Pool workers leave Ctrl-C and kill to the parent, which stops them itself."""
     import signal
@@ -124,11 +149,8 @@ class Renderer:
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
-            # fork: workers start at once and share what is already imported; WeasyPrint itself
-            # is imported only inside them.
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start
+                max_workers=self.jobs, mp_context=worker_context(), initializer=_worker_start
             )
         return self._pool
 
@@ -139,13 +161,15 @@ class Renderer:
             for _ in range(self.jobs):
                 pool.submit(_warm)
 
-    def close(self, interrupted: bool = False) -> None:
-        """Stop the workers at once. Every piece asked for has been collected (or, when
-        interrupted, is simply lost), so a worker still starting up has nothing left to do."""
+    def close(self) -> None:
+        """Stop the workers at once. Every piece asked for has been collected (or, when the
+        build was interrupted, is simply lost), so a worker still starting up has nothing left
+        to do."""
         if self._pool is not None:
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.terminate()
-            self._pool.shutdown(wait=not interrupted, cancel_futures=True)
+            stop_workers(self._pool)
+            # The workers are gone, so waiting for the pool's own thread is short; not waiting
+            # would leave it to write to a closed pipe while the interpreter exits.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def start(self, task: Task, stage: str = "render", priority: int = 1) -> int:
