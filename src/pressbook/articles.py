@@ -130,7 +130,6 @@ class Article(FrontMatter):
     path: Path
     slug: str
     body: str = ""
-    body_line: int = 1
 
     @property
     def folder(self) -> Path:
@@ -218,7 +217,6 @@ def read_markdown(path: Path, tz: tzinfo) -> Article:
         path=path,
         slug=text.slugify(path.stem, max_length=200),
         body=text.clean(split.body).text,
-        body_line=split.body_line,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import images, text
 from .articles import READERS, Article, article_files, load_articles, read_bytes
 from .config import Project
-from .errors import ArticleError, Problem
+from .errors import ArticleError, ConfigError, Problem
 from .files import write_atomic
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
@@ -120,6 +120,30 @@ def repaired(source: str, tone_style: str) -> str:
     return fixed
 
 
+def font_problems(fonts_dir: Path) -> list[Problem]:
+    """A warning for each role whose fonts lack some of the 146 Vietnamese letters (a project's own
+    fonts; the bundled ones have them all). A broken fonts.toml is an error."""
+    from .html import fonts as fontlib
+
+    try:
+        fonts = fontlib.load_fonts(fonts_dir)
+    except ConfigError as exc:
+        return list(exc.problems)
+    problems = []
+    for role in fontlib.ROLES:
+        missing = fontlib.missing_characters(text.VIETNAMESE_LETTERS, fonts, role)
+        if missing:
+            problems.append(
+                Problem(
+                    f"the {role} font ({fonts.family(role)}) lacks {len(missing)} of the "
+                    f"{len(text.VIETNAMESE_LETTERS)} Vietnamese letters (e.g. {' '.join(missing[:8])})",
+                    path=fonts_dir / fontlib.FONTS_TOML, severity="warning",
+                    hint="articles using them will not build; choose a font made for Vietnamese",
+                )  # fmt: skip
+            )
+    return problems
+
+
 def check_project(project: Project, fix: bool = False) -> Report:
     """Read and check every article; with `fix`, rewrite files whose text can be repaired."""
     tone_style = project.config.text.tone_style
@@ -138,7 +162,7 @@ def check_project(project: Project, fix: bool = False) -> Report:
                 source = new
         problems += text_findings(source, path, tone_style)
     loaded = load_articles(project.articles_dir, project.config.tz)
-    problems = list(loaded.problems) + problems
+    problems = list(loaded.problems) + problems + font_problems(project.fonts_dir)
     for article in loaded.articles:
         problems += _images(article, images.policy(project))
     if project.articles_dir.is_dir():

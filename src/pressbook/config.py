@@ -139,8 +139,6 @@ class Style(_Frozen):
         return Style.model_validate({**base.model_dump(exclude_unset=True), **self.model_dump(exclude_unset=True)})
 
 
-STYLE_KEYS = tuple(Style.model_fields)
-
 
 class LayoutFile(_Frozen):
     """A layout's `layout.toml`: what it is, its main template, and its style over the defaults."""

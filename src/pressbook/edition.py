@@ -128,7 +128,6 @@ class Edition:
     note: str | None
     cover_image: Path | None
     language: str
-    period: Period
     sections: tuple[Section, ...]
     manifest: Path | None = None  # the issues/<issue>.toml it was made with, if any
 
@@ -255,7 +254,6 @@ def select(
         note=m.note,
         cover_image=cover,
         language=language,
-        period=period,
         sections=section_list,
         manifest=manifest.path if manifest else None,
     )

@@ -26,12 +26,11 @@ _Loader.yaml_implicit_resolvers = {
 
 @dataclass(frozen=True)
 class Split:
-    """A file's front matter text, its body, and the lines they start on."""
+    """A file's front matter text, its body, and the line the front matter starts on."""
 
     front: str
     body: str
     front_line: int
-    body_line: int
 
 
 def split(source: str, path: Path) -> Split:
@@ -53,7 +52,6 @@ def split(source: str, path: Path) -> Split:
                 front="".join(lines[1:index]),
                 body="".join(lines[index + 1 :]),
                 front_line=2,
-                body_line=index + 2,
             )
     raise ArticleError(
         "front matter is not closed", path=path, line=1, hint="add a '---' line after the last field"

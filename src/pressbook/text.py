@@ -12,8 +12,6 @@ from slugify import slugify as _slugify
 
 # The five tone marks as combining characters: grave, acute, tilde, hook above, dot below.
 TONES = "\u0300\u0301\u0303\u0309\u0323"
-# Marks that make a new vowel letter: breve (ă), circumflex (â ê ô), horn (ơ ư).
-SHAPES = "\u0306\u0302\u031b"
 BASE_VOWELS = "aăâeêioôơuưy"
 VOWELS = frozenset(
     unicodedata.normalize("NFC", v + t) for v in BASE_VOWELS + BASE_VOWELS.upper() for t in ("", *TONES)
@@ -46,10 +44,6 @@ class Cleaned:
 
     text: str
     findings: tuple[Finding, ...]
-
-    @property
-    def changed(self) -> bool:
-        return any(f.repaired for f in self.findings)
 
 
 def nfc(text: str) -> str:

@@ -45,7 +45,6 @@ class Draft:
 class Imported:
     """An article file written by an import."""
 
-    source: Path
     path: Path
     notes: tuple[str, ...]
 
@@ -142,7 +141,7 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
     for local, name in draft.images:
         write_atomic(target.parent / "images" / name, local.read_bytes())
     write_atomic(target, dumps(draft.fields, draft.body).encode("utf-8"))
-    return Imported(source=path, path=target, notes=draft.notes)
+    return Imported(path=target, notes=draft.notes)
 
 
 # --- shared helpers for the readers ----------------------------------------------------------

@@ -177,7 +177,6 @@ class _Body:
         self.texts: list[str] = []  # plain text of each kept block, for tests and bylines
         self.images: list[tuple[Path, str]] = []
         self.notes: list[str] = []
-        self.last_bold_name: str | None = None
 
     def _keep(self, markdown: str, plain: str) -> None:
         self.blocks.append(markdown)

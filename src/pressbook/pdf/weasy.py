@@ -137,7 +137,7 @@ def _pushes(document, root, late: list[tuple[str, str]], pushed: list[str]) -> l
     calls = {marker.get("id"): marker for marker in root.iter() if marker.get("data-note")}
     more = []
     for call, _note in late:
-        page, call_y = where[call]
+        page, _ = where[call]
         blocks = sorted(
             (y, name) for name, (p, y) in where.items()
             if p == page and name.startswith(f"{_MARK}b") and name not in pushed
