@@ -1,13 +1,16 @@
-"""Shared fixtures: a throwaway newsroom, the sample newsroom, and the third-party corpus."""
+"""Shared fixtures: a throwaway newsroom, the sample newsroom (and a copy of it to change), its
+January edition built once for the tests that only read it, EPUBCheck, and the third-party corpus."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from pressbook.build import BuildOptions, Built, build
 from pressbook.config import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,10 +39,37 @@ def corpus() -> Path:
     return CORPUS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sample_project() -> Project:
-    """The sample newsroom at the repository root."""
+    """The sample newsroom at the repository root (read only: copy it with `sample_copy`)."""
     return load_project(REPO)
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the sample newsroom that a test may change."""
+    root = tmp_path / "newsroom"
+    root.mkdir()
+    for name in ("pressbook.toml", "articles", "issues", "layouts", "fonts"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def january(sample_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sample's January 2017 bulletin, PDF and EPUB, built once for every test that reads it."""
+    return build(sample_project, BuildOptions(issue="2017-01", out_dir=tmp_path_factory.mktemp("january")))
+
+
+@pytest.fixture(scope="session")
+def epubcheck() -> Iterator:
+    """EPUBCheck, started once for the whole run."""
+    from .epubcheck_run import EpubCheck
+
+    checker = EpubCheck()
+    yield checker
+    checker.close()
 
 
 class Newsroom:

@@ -3,6 +3,7 @@ field where there is one), exit code 1, and never a traceback; the good articles
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -408,3 +409,32 @@ def test_stale_temporary_files_of_running_builds_are_left_alone(tmp_path) -> Non
     finally:
         running.kill()
         running.wait()
+
+
+def test_check_warns_of_a_font_without_vietnamese_letters(newsroom, monkeypatch) -> None:
+    from fontTools import subset
+
+    from pressbook.html.fonts import bundled_dir
+
+    newsroom.article("2017/01/a.md")
+    fonts = newsroom.root / "fonts"
+    fonts.mkdir()
+    # A body face cut down to ASCII: a font made for English only.
+    options = subset.Options()
+    font = subset.load_font(str(bundled_dir() / "NotoSerif-Regular.ttf"), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(chr(c) for c in range(0x20, 0x7F)))
+    subsetter.subset(font)
+    subset.save_font(font, str(fonts / "Latin-Regular.ttf"), options)
+    font.close()
+    shutil.copyfile(bundled_dir() / "NotoSans-Regular.ttf", fonts / "NotoSans-Regular.ttf")
+    (fonts / "fonts.toml").write_text(
+        '[[face]]\nfamily = "Latin"\nrole = "body"\nfile = "Latin-Regular.ttf"\n\n'
+        '[[face]]\nfamily = "Noto Sans"\nrole = "heading"\nfile = "NotoSans-Regular.ttf"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(newsroom.root)
+    result = runner.invoke(app, ["check"])
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert any("fonts/fonts.toml: the body font (Latin) lacks 134 of the 146 Vietnamese letters" in w for w in warnings), result.stderr
+    assert not any("heading font" in w for w in warnings), result.stderr

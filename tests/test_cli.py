@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import venv
+import zipfile
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from pressbook.cli import app
 
 from .conftest import REPO
+from .pdfcheck import Pdf
 
 runner = CliRunner()
 
@@ -103,5 +105,10 @@ def test_installed_wheel_works_from_another_folder(tmp_path) -> None:
     assert json.loads(listed.stdout)[0]["title"] == "Chào mừng đến với tòa soạn mới"
     built = subprocess.run([*run, "build", "--issue", "2025-01"], cwd=elsewhere / "toa-soan", env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    pdf = elsewhere / "toa-soan" / "build" / "2025-01" / "bao-mau-2025-01.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
+    # The wheel carries the layouts, fonts and words: the article is set in the bundled faces.
+    pdf = Pdf.open(elsewhere / "toa-soan" / "build" / "2025-01" / "bao-mau-2025-01.pdf")
+    assert pdf.find("Chào mừng đến với tòa soạn mới") and pdf.find("Đây là bài viết mẫu")
+    fonts = pdf.fonts()
+    assert fonts and all(fonts.values()) and any("Noto-Serif" in name for name in fonts), fonts
+    with zipfile.ZipFile(elsewhere / "toa-soan" / "build" / "2025-01" / "bao-mau-2025-01.epub") as book:
+        assert any(name.endswith("NotoSerif-Regular.ttf") for name in book.namelist())

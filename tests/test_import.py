@@ -144,8 +144,14 @@ def test_corpus_text_crawl_formats(newsroom, tmp_path, corpus) -> None:
         path = _import(newsroom, tmp_path, article_text, name=name, date="2024-09-20")
         article = read_markdown(path, TZ)
         assert article.title == title
-        assert article.body or article.lead
         assert title not in article.body
+        # Every paragraph of the article survives, once and in order, in the lead or the body;
+        # only the title and the byline leave the text.
+        kept = [article.lead or "", *(to_text(p) for p in article.body.split("\n\n"))]
+        byline = {article.author, f"{article.author} ({article.affiliation})"} if article.author else set()
+        paragraphs = [" ".join(line.split()) for line in article_text.splitlines()[1:] if line.strip()]
+        expected = [p for p in paragraphs if p not in byline]
+        assert kept == expected, name
 
 
 # --- saved HTML pages ---------------------------------------------------------------------------

@@ -30,31 +30,21 @@ def test_every_bundled_face_covers_vietnamese(face) -> None:
 
 
 @pytest.fixture(scope="module")
-def january(tmp_path_factory, sample_project_module):
-    out = tmp_path_factory.mktemp("january")
-    result = build(sample_project_module, BuildOptions(issue="2017-01", out_dir=out))
-    edition = load_edition(sample_project_module, "2017-01").edition
-    return result, edition, Pdf.open(result.outputs[0].path)
+def bulletin(january, sample_project):
+    """The January bulletin (built once for the whole run), its edition, and the PDF read."""
+    pdf = next(o.path for o in january.outputs if o.format == "pdf")
+    return january, load_edition(sample_project, "2017-01").edition, Pdf.open(pdf)
 
 
-@pytest.fixture(scope="module")
-def sample_project_module():
-    from pressbook.config import load_project
-
-    from .conftest import REPO
-
-    return load_project(REPO)
-
-
-def test_builds_without_a_single_warning(january) -> None:
-    result, _, pdf = january
+def test_builds_without_a_single_warning(bulletin) -> None:
+    result, _, pdf = bulletin
     assert [w.format() for w in result.warnings] == []
     assert result.outputs[0].path.name == "bao-son-nguyen-2017-01.pdf"
     assert result.outputs[0].pages == len(pdf.pages) >= 20
 
 
-def test_every_article_is_in_the_text_in_edition_order(january) -> None:
-    _, edition, pdf = january
+def test_every_article_is_in_the_text_in_edition_order(bulletin) -> None:
+    _, edition, pdf = bulletin
     words = pdf.words()
     position = next(i for i, (page, _) in enumerate(words) if page == 2)  # after cover and contents
     for article in edition.articles:
@@ -71,8 +61,8 @@ def test_every_article_is_in_the_text_in_edition_order(january) -> None:
         position = at[-1] + 1
 
 
-def test_contents_page_numbers_are_the_real_pages(january) -> None:
-    _, edition, pdf = january
+def test_contents_page_numbers_are_the_real_pages(bulletin) -> None:
+    _, edition, pdf = bulletin
     contents = " ".join(pdf.pages[1].split())
     assert contents.startswith("MỤC LỤC")
     outline = {title: page for level, title, page in pdf.outline() if level == 2}
@@ -86,8 +76,8 @@ def test_contents_page_numbers_are_the_real_pages(january) -> None:
     assert sorted(set(pdf.links(1))) == sorted({outline[a.title] for a in edition.articles})
 
 
-def test_outline_has_sections_and_articles(january) -> None:
-    _, edition, pdf = january
+def test_outline_has_sections_and_articles(bulletin) -> None:
+    _, edition, pdf = bulletin
     expected = []
     for section in edition.sections:
         expected.append((1, section.name))
@@ -95,15 +85,15 @@ def test_outline_has_sections_and_articles(january) -> None:
     assert [(level, title) for level, title, _ in pdf.outline()] == expected
 
 
-def test_fonts_are_bundled_and_embedded(january) -> None:
-    _, _, pdf = january
+def test_fonts_are_bundled_and_embedded(bulletin) -> None:
+    _, _, pdf = bulletin
     fonts = pdf.fonts()
     assert fonts and all(fonts.values()), fonts
     assert all(re.fullmatch(r"/[A-Z]{6}\+Noto-(Serif|Sans)(-Bold|-Italic|-BoldItalic)?", name) for name in fonts), fonts
 
 
-def test_metadata_from_the_edition(january) -> None:
-    _, _, pdf = january
+def test_metadata_from_the_edition(bulletin) -> None:
+    _, _, pdf = bulletin
     info = pdf.reader.metadata
     assert info["/Title"] == "Báo Sơn Nguyên – Bản tin tháng 1/2017"
     assert info["/Author"] == "Báo Sơn Nguyên – Cơ quan của Đảng bộ tỉnh Sơn Nguyên"
@@ -113,8 +103,8 @@ def test_metadata_from_the_edition(january) -> None:
     assert pdf.reader.trailer["/Root"]["/Lang"] == "vi"
 
 
-def test_cover_and_running_heads(january) -> None:
-    _, edition, pdf = january
+def test_cover_and_running_heads(bulletin) -> None:
+    _, edition, pdf = bulletin
     cover = pdf.pages[0]
     assert "BÁO SƠN NGUYÊN" in cover and "Bản tin tháng 1/2017" in cover and "Số 1" in cover
     assert "Thứ Ba, ngày 31/01/2017" in cover and "LỜI TÒA SOẠN" in cover
@@ -134,14 +124,14 @@ def test_cover_and_running_heads(january) -> None:
         assert (min(p for p in pdf.find(section.articles[0].title) if p > 1) + 1) % 2 == 1
 
 
-def test_two_builds_are_byte_identical(january, sample_project_module, tmp_path) -> None:
-    result, _, _ = january
-    again = build(sample_project_module, BuildOptions(issue="2017-01", out_dir=tmp_path, use_cache=False))  # a real second render
+def test_two_builds_are_byte_identical(bulletin, sample_project, tmp_path) -> None:
+    result, _, _ = bulletin
+    again = build(sample_project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path, use_cache=False))  # a real second render
     assert again.outputs[0].path.read_bytes() == result.outputs[0].path.read_bytes()
 
 
-def test_newspaper_layout(sample_project_module, tmp_path) -> None:
-    result = build(sample_project_module, BuildOptions(issue="2017-02", layout="newspaper", out_dir=tmp_path))
+def test_newspaper_layout(sample_project, tmp_path) -> None:
+    result = build(sample_project, BuildOptions(issue="2017-02", layout="newspaper", out_dir=tmp_path))
     assert [w.format() for w in result.warnings] == []
     pdf = Pdf.open(result.outputs[0].path)
     box = pdf.reader.pages[0].mediabox
@@ -150,11 +140,11 @@ def test_newspaper_layout(sample_project_module, tmp_path) -> None:
     assert len(pdf.outline()) > 9
 
 
-def test_print_one_article(sample_project_module, tmp_path) -> None:
-    article = sample_project_module.articles_dir / "2017/01/muong-khoa-lua-ruong-bac-thang-duoc-mua-duoc-gia.md"
+def test_print_one_article(sample_project, tmp_path) -> None:
+    article = sample_project.articles_dir / "2017/01/muong-khoa-lua-ruong-bac-thang-duoc-mua-duoc-gia.md"
     from datetime import date
 
-    result = print_articles(sample_project_module, [article], PrintOptions(out=tmp_path / "bai.pdf", printed=date(2017, 1, 12)))
+    result = print_articles(sample_project, [article], PrintOptions(out=tmp_path / "bai.pdf", printed=date(2017, 1, 12)))
     assert [w.format() for w in result.warnings] == []
     pdf = Pdf.open(tmp_path / "bai.pdf")
     first = " ".join(pdf.pages[0].split())
@@ -165,12 +155,12 @@ def test_print_one_article(sample_project_module, tmp_path) -> None:
     assert pdf.reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)
 
 
-def test_print_several_articles_combined_or_not(sample_project_module, tmp_path) -> None:
-    folder = sample_project_module.articles_dir / "2017/01"
+def test_print_several_articles_combined_or_not(sample_project, tmp_path) -> None:
+    folder = sample_project.articles_dir / "2017/01"
     paths = sorted(folder.glob("*.md"))[:2]
-    separate = print_articles(sample_project_module, paths, PrintOptions(out=tmp_path / "each"))
+    separate = print_articles(sample_project, paths, PrintOptions(out=tmp_path / "each"))
     assert sorted(o.path.name for o in separate.outputs) == sorted(p.stem + ".pdf" for p in paths)
-    combined = print_articles(sample_project_module, paths, PrintOptions(out=tmp_path / "all.pdf", combine=True))
+    combined = print_articles(sample_project, paths, PrintOptions(out=tmp_path / "all.pdf", combine=True))
     assert len(combined.outputs) == 1
     assert sum(o.pages for o in separate.outputs) == combined.outputs[0].pages
 

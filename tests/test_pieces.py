@@ -3,7 +3,6 @@ and the cache renders only what an edit can change."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -14,18 +13,7 @@ from pressbook.html.kit import make_kit
 from pressbook.pdf import documents, weasy
 from pressbook.config import load_project
 
-from .conftest import REPO
 from .pdfcheck import Pdf
-
-
-@pytest.fixture
-def copy_of_sample(tmp_path) -> Path:
-    root = tmp_path / "newsroom"
-    root.mkdir()
-    for name in ("pressbook.toml", "articles", "issues", "layouts"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, root / name)
-    return root
 
 
 def _single_render(project, issue: str) -> Pdf:
@@ -38,17 +26,16 @@ def _single_render(project, issue: str) -> Pdf:
 @pytest.mark.parametrize(
     ("issue", "furniture_pages"), [("2017-01", 32), ("2017-02", 32), ("2017-01", 1)]
 )  # 1: each section's page furniture is a document of its own, numbered from its first page
-def test_pieces_read_like_one_render(issue, furniture_pages, tmp_path, monkeypatch) -> None:
+def test_pieces_read_like_one_render(sample_project, issue, furniture_pages, tmp_path, monkeypatch) -> None:
     from pressbook.pdf import pieces
 
     monkeypatch.setattr(pieces, "FURNITURE_PAGES", furniture_pages)
-    project = load_project(REPO)
-    joined = build(project, BuildOptions(issue=issue, formats=("pdf",), out_dir=tmp_path, jobs=2, use_cache=False))
+    joined = build(sample_project, BuildOptions(issue=issue, formats=("pdf",), out_dir=tmp_path, jobs=2, use_cache=False))
     sections = len(joined.edition.sections)
     # Really built from pieces: the sections, the contents twice, and the page furniture.
     assert joined.rendered == sections + 2 + (sections if furniture_pages == 1 else 1)
     single_path = tmp_path / "single.pdf"
-    single_path.write_bytes(_single_render(project, issue).data)
+    single_path.write_bytes(_single_render(sample_project, issue).data)
     a, b = Pdf.open(joined.outputs[0].path), Pdf.open(single_path)
     assert len(a.pages) == len(b.pages)
     assert a.pages == b.pages  # the text of every page, running heads and numbers included
@@ -59,20 +46,18 @@ def test_pieces_read_like_one_render(issue, furniture_pages, tmp_path, monkeypat
     assert a.reader.trailer["/Root"]["/Lang"] == b.reader.trailer["/Root"]["/Lang"] == "vi"
 
 
-def test_jobs_one_gives_the_same_bytes(tmp_path, monkeypatch) -> None:
-    project = load_project(REPO)
+def test_jobs_one_gives_the_same_bytes(sample_project, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache-a"))
-    one = build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "a", jobs=1))
+    one = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "a", jobs=1))
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache-b"))
-    two = build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "b", jobs=2))
+    two = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "b", jobs=2))
     assert one.rendered == two.rendered > 2
     assert one.outputs[0].path.read_bytes() == two.outputs[0].path.read_bytes()
 
 
-def test_each_face_is_embedded_once(tmp_path) -> None:
-    result = build(load_project(REPO), BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path))
+def test_each_face_is_embedded_once(january) -> None:
     programs: dict[str, set] = {}
-    with pikepdf.open(result.outputs[0].path) as document:
+    with pikepdf.open(next(o.path for o in january.outputs if o.format == "pdf")) as document:
         for obj in document.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0":
                 face = str(obj.BaseFont).split("+", 1)[-1]
@@ -80,9 +65,9 @@ def test_each_face_is_embedded_once(tmp_path) -> None:
     assert programs and all(len(streams) == 1 for streams in programs.values()), programs
 
 
-def test_cache_renders_only_what_changed(copy_of_sample, tmp_path, monkeypatch) -> None:
+def test_cache_renders_only_what_changed(sample_copy, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PRESSBOOK_CACHE", str(tmp_path / "cache"))
-    project = load_project(copy_of_sample)
+    project = load_project(sample_copy)
     out = tmp_path / "out"
     first = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out))
     sections = len(first.edition.sections)
@@ -93,7 +78,7 @@ def test_cache_renders_only_what_changed(copy_of_sample, tmp_path, monkeypatch) 
     assert again.up_to_date and again.rendered == 0
 
     # A file saved again unchanged: the inputs look different, every piece is still in the cache.
-    article = copy_of_sample / "articles/2017/01/ho-tro-gao-cuu-doi-dip-tet-cho-1-488-ho-dan.md"
+    article = sample_copy / "articles/2017/01/ho-tro-gao-cuu-doi-dip-tet-cho-1-488-ho-dan.md"
     article.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
     touched = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out))
     assert not touched.up_to_date and touched.rendered == 0
@@ -108,21 +93,19 @@ def test_cache_renders_only_what_changed(copy_of_sample, tmp_path, monkeypatch) 
     assert "bảo đảm thật đúng đối tượng" in " ".join(" ".join(Pdf.open(edited.outputs[0].path).pages).split())
 
 
-def test_no_cache_renders_everything(tmp_path) -> None:
-    project = load_project(REPO)
-    build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path))
-    fresh = build(project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path, use_cache=False))
+def test_no_cache_renders_everything(sample_project, tmp_path) -> None:
+    build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path))
+    fresh = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path, use_cache=False))
     assert fresh.reused == 0 and fresh.rendered > 0 and not fresh.up_to_date
 
 
-def test_layout_without_section_breaks_is_one_piece(tmp_path) -> None:
-    result = build(load_project(REPO), BuildOptions(issue="2017-02", formats=("pdf",), layout="newspaper", out_dir=tmp_path, use_cache=False))
+def test_layout_without_section_breaks_is_one_piece(sample_project, tmp_path) -> None:
+    result = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), layout="newspaper", out_dir=tmp_path, use_cache=False))
     assert result.rendered == 1
 
 
-def test_html_format_is_the_single_document(tmp_path) -> None:
-    project = load_project(REPO)
-    result = build(project, BuildOptions(issue="2017-02", formats=("html",), out_dir=tmp_path))
+def test_html_format_is_the_single_document(sample_project, tmp_path) -> None:
+    result = build(sample_project, BuildOptions(issue="2017-02", formats=("html",), out_dir=tmp_path))
     html = result.outputs[0].path
     files = html.parent / f"{html.stem}_files"
     assert (files / "style.css").is_file() and (files / "NotoSerif-Regular.ttf").is_file()
@@ -132,7 +115,7 @@ def test_html_format_is_the_single_document(tmp_path) -> None:
     from weasyprint import HTML
 
     rendered = HTML(filename=str(html)).write_pdf()
-    single = _single_render(project, "2017-02")
+    single = _single_render(sample_project, "2017-02")
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -149,3 +132,32 @@ def test_contents_shorter_than_planned_leave_blank_pages() -> None:
     assert plan.layout[:4] == (("front", 0), ("front", 1), ("front", 2), ("blank", None))
     assert starts == [4, 8]  # the sections start where the numbers printed in the contents say
     assert plan.layout[7] == ("blank", None)  # before the second section's right-hand page
+
+
+def test_pool_workers_are_not_forked_from_this_process() -> None:
+    # This process runs threads (progress bars, the e-book's picture threads) while the pool
+    # starts: a worker forked from it could inherit a lock one of them holds.
+    from pressbook.pdf.pool import worker_context
+
+    assert worker_context().get_start_method() in ("forkserver", "spawn")
+
+
+def test_busy_workers_are_stopped_at_once() -> None:
+    # stop_workers reaches into ProcessPoolExecutor where Python before 3.14 has no public way to
+    # stop a busy worker: this fails if that ever stops working.
+    import concurrent.futures
+    import time
+
+    from pressbook.pdf.pool import stop_workers, worker_context
+
+    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=worker_context())
+    busy = pool.submit(time.sleep, 60)
+    deadline = time.monotonic() + 30
+    while not busy.running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    stop_workers(pool)
+    pool.shutdown(wait=True, cancel_futures=True)
+    assert time.monotonic() - started < 10
+    with pytest.raises(concurrent.futures.process.BrokenProcessPool):
+        busy.result(timeout=1)
