@@ -131,7 +131,7 @@ def test_two_builds_are_byte_identical(bulletin, sample_project, tmp_path) -> No
 
 
 def test_newspaper_layout(sample_project, tmp_path) -> None:
-    result = build(sample_project, BuildOptions(issue="2017-02", layout="newspaper", out_dir=tmp_path))
+    result = build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), layout="newspaper", out_dir=tmp_path))
     assert [w.format() for w in result.warnings] == []
     pdf = Pdf.open(result.outputs[0].path)
     box = pdf.reader.pages[0].mediabox
@@ -207,7 +207,7 @@ def test_project_layout_overrides_and_extends_the_bundled_one(newsroom, tmp_path
         + '\n[style]\npage_size = "A4"\naccent_color = "#004488"\n',
         encoding="utf-8",
     )
-    result = build(newsroom.project, BuildOptions(issue="2017-01", out_dir=tmp_path))
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path))
     pdf = Pdf.open(result.outputs[0].path)
     assert "Trang bìa riêng của tòa soạn" in pdf.pages[0]
     assert "Bài một" in "".join(pdf.pages[1:])
@@ -239,7 +239,7 @@ def test_bad_style_value_is_refused(make_newsroom) -> None:
 def test_english_labels(make_newsroom, tmp_path) -> None:
     room = make_newsroom('[publication]\nname = "The Hill Gazette"\npublisher = "Hill Press"\nlanguage = "en"\n')
     room.article("2017/01/a.md", title="A quiet month", date="2017-01-04T08:00:00+07:00")
-    pdf = Pdf.open(build(room.project, BuildOptions(issue="2017-01", out_dir=tmp_path)).outputs[0].path)
+    pdf = Pdf.open(build(room.project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path)).outputs[0].path)
     assert "Bulletin January 2017" in pdf.pages[0] and "Wednesday, 4 January 2017" in "".join(pdf.pages)
     assert "CONTENTS" in pdf.pages[1]
 
