@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -146,8 +145,7 @@ class LayoutFile(_Frozen):
     title: str = ""  # what the layout is for, for people reading the file
     template: str | None = None  # default: "<name>/edition.html"
     notes: Literal["print", "endnotes"] = "print"  # foot of the page, or after each article
-    # The template can render the edition in pieces (see pdf/pieces.py); "chunks" is its old name.
-    pieces: bool = Field(default=False, validation_alias=AliasChoices("pieces", "chunks"))
+    pieces: bool = False  # the template can render the edition in pieces (see pdf/pieces.py)
     style: Style = Style()
 
 

@@ -34,7 +34,7 @@ class Layout:
     template: str
     style: Style
     notes: Literal["print", "endnotes"] = "print"  # foot of the page, or after each article
-    pieces: bool = False  # the template can render its parts apart (see pdf/pieces.py)
+    pieces: bool = False  # the template can render the edition in pieces (see pdf/pieces.py)
 
     @property
     def grayscale(self) -> bool:

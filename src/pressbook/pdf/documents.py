@@ -21,8 +21,8 @@ from ..html import layouts
 from ..html.kit import Kit
 from ..html.views import SectionView, article_view, cover_picture, glyph_problems, section_view
 
-# Which part of an edition a document holds: all of it, its cover and contents, or sections.
-Part = Literal["full", "front", "sections"]
+# Which piece of an edition a document holds: all of it, its cover and contents, or sections.
+Piece = Literal["full", "front", "sections"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def edition_document(
     kit: Kit,
     edition: Edition,
     *,
-    part: Part = "full",
+    piece: Piece = "full",
     pages: dict[str, str] | None = None,
     views: tuple[SectionView, ...] | None = None,
 ) -> PrintDocument:
@@ -122,7 +122,7 @@ def edition_document(
         warnings += more
     pub = kit.publication
     cover = None
-    if part != "sections":  # the cover is on the front
+    if piece != "sections":  # the cover is on the front
         found, refused = cover_picture(kit, edition)
         warnings += refused
         if found is not None:
@@ -131,7 +131,7 @@ def edition_document(
     context = {
         "pub": pub,
         "edition": edition,
-        "part": part,
+        "piece": piece,
         "pages": pages,
         "sections": views,
         "cover_image": cover,

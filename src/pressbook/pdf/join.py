@@ -187,12 +187,12 @@ def assemble(
     """One PDF from the front matter, the sections' pieces and the furniture, as `plan` lays them out."""
     pdf = pikepdf.open(BytesIO(front))
     sources = [pikepdf.open(BytesIO(data)) for data in sections]
-    parts = sorted(furniture, key=lambda part: part.first)
-    opened = [pikepdf.open(BytesIO(part.data)) for part in parts]
+    overlays = sorted(furniture, key=lambda overlay: overlay.first)
+    opened = [pikepdf.open(BytesIO(overlay.data)) for overlay in overlays]
 
     def furniture_page(number: int) -> pikepdf.Page:
-        index = bisect.bisect_right([part.first for part in parts], number) - 1
-        return opened[index].pages[parts[index].lead + number - parts[index].first]
+        index = bisect.bisect_right([overlay.first for overlay in overlays], number) - 1
+        return opened[index].pages[overlays[index].lead + number - overlays[index].first]
 
     front_pages = sum(1 for kind, _ in plan.layout if kind == "front")
     del pdf.pages[front_pages:]

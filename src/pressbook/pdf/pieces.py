@@ -100,7 +100,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
     headings = tuple(section_view(s, kit, [], body=False) for s in edition.sections)
 
     def front(pages: dict[str, str], guess: bool = False) -> Task:
-        document = documents.edition_document(kit, edition, part="front", pages=pages, views=headings)
+        document = documents.edition_document(kit, edition, piece="front", pages=pages, views=headings)
         warnings.extend(w for w in document.warnings if w not in warnings)
         if guess:
             # Only its length is wanted: dots of fixed width instead of leaders, which
@@ -116,7 +116,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
     for section in edition.sections:
         view = section_view(section, kit, warnings)
         views.append(view)
-        document = documents.edition_document(kit, edition, part="sections", views=(view,))
+        document = documents.edition_document(kit, edition, piece="sections", views=(view,))
         tickets.append(renderer.start(task("sections", document, furniture=False, bookmarks=False)))
     front_pages = renderer.wait([guess_ticket])[0].pages
 
