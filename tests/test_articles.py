@@ -107,3 +107,26 @@ def test_load_collects_problems_and_keeps_good_articles(newsroom) -> None:
     messages = sorted(p.format(newsroom.root) for p in loaded.problems)
     assert messages[0].startswith("articles/2017/01/b.md:1: no front matter")
     assert messages[1].startswith("articles/2017/02/a.md: slug 'a' is already used by")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("---\ntitle: Hà Nội: mùa thu\ndate: 2017-01-04\n---\nx\n",
+         ":2: front matter is not valid YAML: mapping values are not allowed in this context "
+         "(fields are 'name: value' lines; quote values containing ': ' or starting with a symbol)"),
+        ("---\ntitle: x\ntags: [a, b\ndate: 2017-01-04\n---\nx\n", ":4: front matter is not valid YAML: did not find expected ',' or ']'"),
+        ("---\n- a\n- b\n---\nx\n", ":2: front matter must be 'name: value' fields (see README 'The article format')"),
+        ("---\ntitle: !!python/object/apply:os.system [ls]\n---\n", ":2: front matter is not valid YAML: uses a YAML tag that builds objects"),
+        ("---\ntitle: x\ntitle: y\ndate: 2017-01-04\n---\n", ":3: field 'title': given twice (first on line 2) (keep one)"),
+        ("Tiêu đề\n", ":1: no front matter: the first line must be '---'"),
+        ("---\ntitle: x\n", ":1: front matter is not closed (add a '---' line after the last field)"),
+        ("", ":1: the file is empty"),
+        ("---\ntitle:\ndate: 2017-01-04\n---\n", ":2: field 'title': has no value (write a value after the colon, or remove the line)"),
+    ],
+)  # fmt: skip
+def test_front_matter_mistakes_are_worded_for_an_editor(newsroom, source, expected) -> None:
+    path = newsroom.write("2017/01/bai.md", source)
+    with pytest.raises(ArticleError) as caught:
+        read_markdown(path, TZ)
+    assert expected in caught.value.problem.format(newsroom.root), caught.value.problem.format(newsroom.root)

@@ -111,3 +111,71 @@ def test_english_titles(make_newsroom) -> None:
     room = make_newsroom('[publication]\nname = "The Test"\npublisher = "Us"\nlanguage = "en"\n')
     room.article("2017/01/a.md", title="A")
     assert load_edition(room.project, "2017-01").edition.title == "Bulletin January 2017"
+
+
+def test_the_edition_is_dated_in_the_project_time_zone(newsroom) -> None:
+    # Its only article is at 00:30 on 1 February in Hà Nội, still 31 January in UTC.
+    newsroom.article("2017/02/a.md", title="Đầu tháng", date="2017-02-01T00:30:00+07:00")
+    edition = load_edition(newsroom.project, "2017-02").edition
+    assert edition.date == date(2017, 2, 1)
+    assert load_edition(newsroom.project, "2017-01").edition.articles == ()
+
+
+@pytest.mark.parametrize(
+    ("issue", "title", "number"),
+    [
+        ("2017-01", "Bản tin tháng 1/2017", 1),
+        ("2017-W01", "Bản tin tuần 1/2017", 1),
+        ("2017-01-04", "Bản tin 04/01/2017", None),
+        ("2017", "Tuyển tập năm 2017", None),
+        (None, "Bản tin", None),
+    ],
+)
+def test_default_titles_and_numbers(newsroom, issue, title, number) -> None:
+    newsroom.article("2017/01/a.md", date="2017-01-04T08:00:00+07:00")
+    edition = load_edition(newsroom.project, issue).edition
+    assert (edition.title, edition.number) == (title, number)
+
+
+def test_english_default_titles(make_newsroom) -> None:
+    room = make_newsroom('[publication]\nname = "The Test"\npublisher = "Us"\nlanguage = "en"\n')
+    room.article("2017/01/a.md", title="A", date="2017-01-04T08:00:00+07:00")
+    titles = [load_edition(room.project, issue).edition.title for issue in ("2017-W01", "2017-01-04", "2017", None)]
+    assert titles == ["Bulletin week 1/2017", "Bulletin 4 Jan 2017", "Volume 2017", "Bulletin"]
+
+
+def test_a_manifest_names_its_cover_picture_and_date(newsroom) -> None:
+    newsroom.article("2017/01/a.md")
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text(
+        'cover_image = "../static/bia.png"\ndate = 2017-01-28\n', encoding="utf-8"
+    )
+    edition = load_edition(newsroom.project, "2017-01").edition
+    assert edition.cover_image == newsroom.root / "issues" / "../static/bia.png"
+    assert edition.date == date(2017, 1, 28)
+    assert edition.manifest == newsroom.root / "issues" / "2017-01.toml"
+
+
+def test_an_issue_without_manifest_has_no_cover_picture(newsroom) -> None:
+    newsroom.article("2017/01/a.md")
+    edition = load_edition(newsroom.project, "2017-01").edition
+    assert edition.cover_image is None and edition.manifest is None and edition.note is None
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        ('number = "ba"\n', "issues/2017-01.toml:1: field 'number': expected a whole number"),
+        ('date = "hôm nay"\n', "issues/2017-01.toml:1: field 'date': expected a date (write it as YYYY-MM-DD)"),
+        ('title = "A"\ncolour = "red"\n', "issues/2017-01.toml:2: field 'colour': is not a known key (known keys: title"),
+    ],
+)
+def test_a_bad_manifest_names_its_line_and_field(newsroom, manifest, expected) -> None:
+    from pressbook.errors import ConfigError
+
+    newsroom.article("2017/01/a.md")
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_edition(newsroom.project, "2017-01")
+    assert expected in caught.value.problem.format(newsroom.root)

@@ -235,3 +235,22 @@ def test_saved_page_brings_only_real_pictures_from_its_folder(newsroom, tmp_path
     assert "files/gia.png' is not a picture" in notes, notes
     assert "ghi-chu" not in done.path.read_text(encoding="utf-8")  # (the extractor drops it first)
     assert "../ngoai.png' is not beside the page" in notes, notes
+
+
+def test_scraped_page_with_a_photo_caption_before_the_lead(newsroom, tmp_path) -> None:
+    page = (
+        "Kinh tế\n\nMường Khoa được mùa\n\n08:48 - Thứ Tư, 04/01/2017\n"
+        "Bà con bản Pá Lau gặt lúa trên ruộng bậc thang. Ảnh: Quang Long\n"
+        "ĐBP - Vụ mùa năm nay, xã Mường Khoa thu hoạch hơn 300 tấn thóc.\n"
+        "Nhiều hộ đã bán lúa giống cho các xã lân cận.\n"
+        "Quang Long\n"
+    )
+    article = read_markdown(_import(newsroom, tmp_path, page), TZ)
+    assert (article.section, article.title) == ("Kinh tế", "Mường Khoa được mùa")
+    assert article.lead == "ĐBP - Vụ mùa năm nay, xã Mường Khoa thu hoạch hơn 300 tấn thóc."
+    assert article.author == "Quang Long"
+    # The caption is kept (nothing is lost), in the body, before the body's own text.
+    assert to_text(article.body) == (
+        "Bà con bản Pá Lau gặt lúa trên ruộng bậc thang. Ảnh: Quang Long "
+        "Nhiều hộ đã bán lúa giống cho các xã lân cận."
+    )

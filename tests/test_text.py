@@ -164,3 +164,41 @@ def test_tone_style_fix_leaves_addresses_alone() -> None:
     assert "title: Hoà bình" in fixed and "Hoà thuận" in fixed and "![Hoà hợp]" in fixed and "[khoẻ]" in fixed
     for address in ("images/hòa-bình.png", "https://example.vn/hòa", "(images/hòa.png)", '"thủy.png"', "(https://example.vn/khỏe)"):
         assert address in fixed, address
+
+
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("hoan \u0300", "hoàn"),  # closed syllable: the mark on the vowel before the final consonant
+        ("ngoai \u0300", "ngoài"),  # three vowels: on the middle one
+        ("khuya \u0300", "khuỳa"),
+        ("gia \u0300", "già"),  # gi- is the onset: the mark on the vowel after it
+        ("gi \u0300", "gì"),  # gi alone: on its i
+        ("qua \u0309", "quả"),  # qu- is the onset
+        ("thuyên \u0300", "thuyền"),  # a shaped vowel takes the mark
+        ("hoa \u0300", "hòa"),  # open oa: the old style
+        ("hoan \u0300.", "hoàn."),  # before punctuation: no space added
+        ("thi \u0323trường", "thị trường"),  # the mark took the space: it is given back
+        ("thi \u0323 trường", "thị trường"),
+        ("\u00f0ồng", "đồng"),  # a lowercase eth
+    ],
+)
+def test_detached_marks_go_where_vietnamese_puts_them(damaged: str, repaired: str) -> None:
+    assert text.clean(damaged).text == repaired
+
+
+@pytest.mark.parametrize("kept", ["người \u0301", "x \u0300", "2017 \u0300"])
+def test_marks_that_cannot_be_placed_are_left_for_a_person(kept: str) -> None:
+    # A word that has its tone already, a word without a vowel, a number.
+    assert text.clean(kept).text.split() == text.nfc(kept).split()
+
+
+@pytest.mark.parametrize(
+    ("syllable", "old", "new"),
+    [("hoa", 1, 2), ("khoe", 2, 3), ("thuy", 2, 3), ("quy", 2, 2), ("hoan", 2, 2), ("ngoai", 3, 3),
+     ("giuong", 3, 3), ("gi", 1, 1), ("qu", 1, 1), ("oa", 0, 1), ("uy", 0, 1), ("nhung", 2, 2), ("xyz", 1, 1),
+     ("tr", None, None)],
+)  # fmt: skip
+def test_tone_position_by_syllable_shape(syllable: str, old, new) -> None:
+    assert text.tone_position(syllable, "old") == old
+    assert text.tone_position(syllable, "new") == new

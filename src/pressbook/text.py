@@ -159,7 +159,8 @@ _CONTROLS = re.compile(
     + "|[" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)) + "]"
 )
 # A tone mark left behind after a space: "thi ̣trường", "nghiêp ̣ khai".
-_DETACHED = re.compile(r"([^\W\d_]+)[ \u00a0]([" + TONES + r"])([ \u00a0]?)")
+# The word it belongs to, the mark, and what follows: a space, or the next word ("thi ̣trường").
+_DETACHED = re.compile(r"([^\W\d_]+)[ \u00a0]([" + TONES + r"])([ \u00a0]?)(?=(\w)?)")
 
 
 def _sample(before: str, after: str) -> str:
@@ -171,11 +172,12 @@ def _repair_detached(text: str, findings: list[Finding]) -> str:
 
     def fix(match: re.Match[str]) -> str:
         nonlocal count, sample
-        word, tone, space_after = match.groups()
+        word, tone, space_after, following = match.groups()
         if _tone_of(word) is not None or tone_position(_strip_tone(word)) is None:
             return match.group(0)
         count += 1
-        fixed = place_tone(word, tone) + " "
+        # The mark took the place of the space between two words: give the space back.
+        fixed = place_tone(word, tone) + (" " if space_after or following else "")
         if not sample:
             sample = _sample(match.group(0), fixed)
         return fixed
