@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import text
+from . import images, text
 from .cache import Cache, file_digest, html_key, project_cache, tool_versions, tree_fingerprint
 from .config import Project
 from .errors import ArticleError, Problem, UsageError
@@ -237,7 +237,8 @@ def edition_inputs(kit: Kit, edition: Edition, config_path: Path) -> set[Path]:
     if edition.manifest is not None:
         found.add(edition.manifest)
     for article in edition.articles:
-        for src in article.image_paths():
+        # A web picture is downloaded once and never changes; asking again would go online.
+        for src in (src for src in article.image_paths() if not images.is_remote(src)):
             try:
                 found.add(kit.pictures.locate(src, article.folder))
             except (ValueError, OSError):
