@@ -3,6 +3,7 @@ January edition built once for the tests that only read it, EPUBCheck, and the t
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -14,7 +15,8 @@ from pressbook.build import BuildOptions, Built, build
 from pressbook.config import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+# PRESSBOOK_CORPUS names it where the tests run from a copy of the repository (mutation testing).
+CORPUS = Path(os.environ.get("PRESSBOOK_CORPUS") or REPO.parent / "shared" / "corpus")
 
 CONFIG = """\
 [publication]
@@ -117,8 +119,6 @@ def make_newsroom(tmp_path: Path) -> Callable[[str], Newsroom]:
 @pytest.fixture(autouse=True, scope="session")
 def _cache_outside_the_repository(tmp_path_factory):
     """Rendered pieces are cached; in tests, in a temporary folder rather than the checkout."""
-    import os
-
     previous = os.environ.get("PRESSBOOK_CACHE")
     os.environ["PRESSBOOK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
     yield
