@@ -167,7 +167,7 @@ def test_an_issue_without_manifest_has_no_cover_picture(newsroom) -> None:
     [
         ('number = "ba"\n', "issues/2017-01.toml:1: field 'number': expected a whole number"),
         ('date = "hôm nay"\n', "issues/2017-01.toml:1: field 'date': expected a date (write it as YYYY-MM-DD)"),
-        ('title = "A"\ncolour = "red"\n', "issues/2017-01.toml:2: field 'colour': is not a known key (known keys: title"),
+        ('title = "A"\ncolour = "red"\n', "issues/2017-01.toml:2: field 'colour': is not a known key (known keys: title, number, date, note, cover_image, sections, articles; see README 'Issues and manifests')"),
     ],
 )
 def test_a_bad_manifest_names_its_line_and_field(newsroom, manifest, expected) -> None:
@@ -179,3 +179,90 @@ def test_a_bad_manifest_names_its_line_and_field(newsroom, manifest, expected) -
     with pytest.raises(ConfigError) as caught:
         load_edition(newsroom.project, "2017-01")
     assert expected in caught.value.problem.format(newsroom.root)
+
+
+@pytest.mark.parametrize(
+    ("spec", "identifier"),
+    [("2017", "2017"), ("2017-01", "2017-01"), ("2017-w5", "2017-W05"), (" 2017-W05 ", "2017-W05"),
+     ("2017-01-04", "2017-01-04"), (None, "all"), ("all", "all")],
+)  # fmt: skip
+def test_issue_names_are_normalised(spec, identifier) -> None:
+    assert parse_issue(spec).id == identifier
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("2017-13", "--issue '2017-13' is not a real date: month must be in 1..12"),
+        ("2017-02-30", "--issue '2017-02-30' is not a real date: day is out of range for month"),
+        ("tháng một", "--issue 'tháng một' is not an issue name"),
+    ],
+)
+def test_a_bad_issue_says_what_to_write(spec, message) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_issue(spec)
+    assert caught.value.problem.message == message
+    assert caught.value.problem.hint == (
+        "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
+    )
+
+
+def test_week_issue_is_numbered_by_its_week(newsroom) -> None:
+    newsroom.article("2017/02/a.md", date="2017-02-01T08:00:00+07:00")
+    edition = load_edition(newsroom.project, "2017-W05").edition
+    assert (edition.id, edition.number, edition.title, edition.language) == ("2017-W05", 5, "Bản tin tuần 5/2017", "vi")
+
+
+def test_every_article_belongs_to_all_even_at_the_end_of_time(newsroom) -> None:
+    newsroom.article("2017/01/a.md", title="Bình thường")
+    newsroom.article("9999/12/b.md", title="Cuối cùng", date="9999-12-31")
+    assert [a.title for a in load_edition(newsroom.project, None).edition.articles] == ["Bình thường", "Cuối cùng"]
+
+
+def test_an_explicit_list_keeps_its_order_and_the_manifest_sections_go_first(newsroom) -> None:
+    project = _room(newsroom)
+    (newsroom.root / "issues").mkdir()
+    manifest = newsroom.root / "issues" / "2017-01.toml"
+    manifest.write_text('articles = ["thoi-su-2", "/2017/01/the-thao", "kinh-te-1.md"]\n', encoding="utf-8")
+    edition = load_edition(project, "2017-01").edition
+    assert [s.name for s in edition.sections] == ["Thời sự", "Thể thao", "Kinh tế"]  # as listed, not by date
+    manifest.write_text('sections = ["Kinh tế"]\narticles = ["thoi-su-2", "the-thao", "kinh-te-1"]\n', encoding="utf-8")
+    edition = load_edition(project, "2017-01").edition
+    assert [s.name for s in edition.sections] == ["Kinh tế", "Thời sự", "Thể thao"]
+
+
+def test_a_manifest_naming_an_article_twice(newsroom) -> None:
+    project = _room(newsroom)
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text(
+        'articles = [\n  "the-thao",\n  "2017/01/the-thao",\n]\n', encoding="utf-8"
+    )
+    with pytest.raises(EditionError) as caught:
+        load_edition(project, "2017-01")
+    assert caught.value.problem.format(newsroom.root) == (
+        "issues/2017-01.toml:3: field 'articles': names article '2017/01/the-thao' a second time (first as "
+        "'the-thao') (list each article once; remove one of the two lines)"
+    )
+
+
+def test_a_missing_article_written_with_an_escape_has_no_line(newsroom) -> None:
+    project = _room(newsroom)
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text('articles = ["kh\\u00f4ng-c\\u00f3"]\n', encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        load_edition(project, "2017-01")
+    problem = caught.value.problem
+    assert problem.line is None and "names article 'không-có'" in problem.message
+
+
+def test_an_unreadable_manifest_is_named(newsroom) -> None:
+    from pressbook.errors import ConfigError
+
+    newsroom.article("2017/01/a.md")
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text('title = "Không đóng\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_edition(newsroom.project, "2017-01")
+    problem = caught.value.problem
+    assert problem.path == newsroom.root / "issues" / "2017-01.toml"
+    assert problem.message.startswith("cannot read the issue manifest: ")

@@ -105,3 +105,20 @@ def test_dump_keeps_the_order_and_writes_readable_yaml() -> None:
     assert len(lines) == 5  # a long lead on one line
     data, _ = frontmatter.parse(text, PATH, 2)
     assert data["title"] == "Mường Khoa: được mùa" and data["lead"] == "SN - " + "dài " * 40
+
+
+def test_a_control_character_is_named_on_its_line() -> None:
+    message = _problem(frontmatter.parse, "title: A\nlead: chuông\x07 reo\n", PATH, 2)
+    assert message == (
+        "articles/2017/01/bai.md:3: front matter holds a control character (U+0007), which YAML does not allow "
+        "(remove it, or run 'pressbook check --fix')"
+    )
+
+
+def test_check_fix_removes_the_control_character(newsroom) -> None:
+    from pressbook.articles import read_markdown
+    from pressbook.check import check_project
+
+    path = newsroom.write("2017/01/bai.md", "---\ntitle: Chuông\x07 reo\ndate: 2017-01-04\n---\nThân.\n")
+    check_project(newsroom.project, fix=True)
+    assert read_markdown(path, newsroom.project.config.tz).title == "Chuông reo"

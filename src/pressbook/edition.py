@@ -103,7 +103,7 @@ def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
     except ValidationError as exc:
         raise ConfigError(
             problems=validation_problems(
-                exc, path=path, line_of=lambda loc: toml_key_line(text, [str(loc[0])]) if loc else None,
+                exc, path=path, line_of=lambda loc: toml_key_line(text, [str(loc[0])]),
                 known=tuple(Manifest.model_fields), docs="Issues and manifests",
             )  # fmt: skip
         ) from None
@@ -244,7 +244,7 @@ def select(
 
     language = config.publication.language
     dates = [a.date.astimezone(tz).date() for a in chosen]
-    latest = max(dates) if dates else (period.start if period.kind != "all" else date(1970, 1, 1))
+    latest = max(dates, default=period.start)  # an edition of no articles is refused later
     cover = (manifest.path.parent / m.cover_image) if manifest and m.cover_image else None
     return Edition(
         id=period.id,

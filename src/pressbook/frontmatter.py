@@ -41,13 +41,13 @@ def split(source: str, path: Path) -> Split:
             "the file is empty", path=path, line=1,
             hint="an article starts with front matter between '---' lines; see README 'The article format'",
         )  # fmt: skip
-    if lines[0].rstrip("\r\n").rstrip() != "---":
+    if lines[0].rstrip() != "---":
         raise ArticleError(
             "no front matter: the first line must be '---'", path=path, line=1,
             hint="add title, date, section, author and lead between '---' lines at the top",
         )  # fmt: skip
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
+        if lines[index].rstrip() in ("---", "..."):
             return Split(
                 front="".join(lines[1:index]),
                 body="".join(lines[index + 1 :]),
@@ -58,7 +58,7 @@ def split(source: str, path: Path) -> Split:
     )
 
 
-def _key_lines(node: yaml.Node, offset: int, path: Path) -> dict[str, int]:
+def _key_lines(node: yaml.Node | None, offset: int, path: Path) -> dict[str, int]:
     """Line of every top-level key; duplicate keys are an error."""
     lines: dict[str, int] = {}
     if not isinstance(node, yaml.MappingNode):
@@ -80,12 +80,18 @@ def parse(front: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict
     loader = _Loader(front)
     try:
         node = loader.get_single_node()
-        lines = _key_lines(node, first_line, path) if node is not None else {}
+        lines = _key_lines(node, first_line, path)
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, before any parsing
+        raise ArticleError(
+            f"front matter holds a control character (U+{exc.character:04X}), which YAML does not allow",
+            path=path, line=front[: exc.position].count("\n") + first_line,
+            hint="remove it, or run 'pressbook check --fix'",
+        ) from None  # fmt: skip
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        if "constructor" in str(problem) or "constructor" in str(exc):
+        if "constructor" in problem:
             problem = "uses a YAML tag that builds objects, which articles may not do"
         raise ArticleError(
             f"front matter is not valid YAML: {problem}",
@@ -126,4 +132,4 @@ _Dumper.add_representer(list, _represent_list)
 
 def dump(fields: dict[str, Any]) -> str:
     """`fields` as front matter lines (without the '---' around them), in the order given."""
-    return yaml.dump(fields, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False)
+    return yaml.dump(fields, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)

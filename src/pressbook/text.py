@@ -67,7 +67,11 @@ def _is_vowel(ch: str) -> bool:
     return ch in VOWELS
 
 
-def tone_position(syllable: str, style: str = "old") -> int | None:
+# Where each style puts the tone of an open oa, oe or uy: on its first vowel, or its second.
+_OPEN_PAIR = {"old": 0, "new": 1}
+
+
+def tone_position(syllable: str, style: str) -> int | None:
     """Index of the letter that carries the tone in a toneless NFC `syllable`.
 
     `style` only matters for open syllables ending in oa, oe, uy: "old" puts the mark on the
@@ -82,8 +86,7 @@ def tone_position(syllable: str, style: str = "old") -> int | None:
     while start < len(lower) and not _is_vowel(lower[start]):
         start += 1
     if start >= len(lower):
-        # "gi" alone (gì) or "qu" alone: the tone goes on the i/u.
-        return 1 if lower[:2] in ("gi", "qu") and len(lower) == 2 else None
+        return None  # no vowel: nowhere to put a tone
     end = start
     while end < len(lower) and _is_vowel(lower[end]):
         end += 1
@@ -94,13 +97,13 @@ def tone_position(syllable: str, style: str = "old") -> int | None:
     if end < len(lower) or len(run) == 1:
         return end - 1
     if run in ("oa", "oe", "uy"):
-        return start + (1 if style == "new" else 0)
+        return start + _OPEN_PAIR[style]
     if len(run) == 3:
         return start + 1
     return start
 
 
-def place_tone(syllable: str, tone: str | None, style: str = "old") -> str:
+def place_tone(syllable: str, tone: str | None, style: str) -> str:
     """`syllable` with its tone removed and `tone` (a combining mark) put where `style` wants it."""
     bare = _strip_tone(syllable)
     if tone is None:
@@ -173,11 +176,11 @@ def _repair_detached(text: str, findings: list[Finding]) -> str:
     def fix(match: re.Match[str]) -> str:
         nonlocal count, sample
         word, tone, space_after, following = match.groups()
-        if _tone_of(word) is not None or tone_position(_strip_tone(word)) is None:
+        if _tone_of(word) is not None or tone_position(_strip_tone(word), "old") is None:
             return match.group(0)
         count += 1
         # The mark took the place of the space between two words: give the space back.
-        fixed = place_tone(word, tone) + (" " if space_after or following else "")
+        fixed = place_tone(word, tone, "old") + (" " if space_after or following else "")
         if not sample:
             sample = _sample(match.group(0), fixed)
         return fixed
@@ -275,8 +278,7 @@ def mixed_tone_styles(text: str) -> Finding | None:
 
 def slugify(title: str, max_length: int = 60) -> str:
     """An ASCII file name from a Vietnamese title: "Mường Nhé" -> "muong-nhe"."""
-    folded = nfc(title).replace("đ", "d").replace("Đ", "D")
-    return _slugify(folded, max_length=max_length, word_boundary=True, save_order=True) or "bai-viet"
+    return _slugify(nfc(title), max_length=max_length, word_boundary=True, save_order=True) or "bai-viet"
 
 
 def word_count(text: str) -> int:

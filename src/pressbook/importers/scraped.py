@@ -128,7 +128,7 @@ def parse(source: str, *, path: Path, project: Project, options: ImportOptions) 
     if byline and not has_lead_tag(rest[-1]):
         author, affiliation = byline
         rest = rest[:-1]
-    elif rest and len(rest[0].split()) <= 4 and (byline := parse_byline(rest[0])):
+    elif rest and len(rest[0].split()) <= 4 and not has_lead_tag(rest[0]) and (byline := parse_byline(rest[0])):
         # Short crawls put the byline right under the title.
         author, affiliation = byline
         rest = rest[1:]
