@@ -1,15 +1,17 @@
 """pressbook benchmark: synthetic newsrooms of 100 and 1,000 articles, timed against a
 single-process WeasyPrint render of the same print HTML, measured in the same run.
 
-    .venv/bin/python benchmarks/run.py [--sizes 100,1000] [--keep DIR]
+    .venv/bin/python benchmarks/run.py [--sizes 100,1000] [--repeat 3] [--keep DIR]
 
-For each size it prints wall time and peak RSS (of the largest process) for:
+For each size it measures, in rounds (each round all of them, one after the other, so that a
+load on the machine falls on all alike), the wall time and peak RSS of the largest process of:
   baseline   `weasyprint` on the HTML that `pressbook build --format html` wrote (one process)
   cold       `pressbook build --format pdf` with an empty cache
   no-op      the same build again, nothing changed
   edit       the same build after one article in the middle gained a sentence
   epub       `pressbook build --format epub` (its own cache of pictures, fonts and cover empty)
-and each time as a ratio of the baseline.
+and prints the median seconds, the min and median of each time as a ratio of its round's
+baseline, and the highest peak RSS. Run it with nothing else running.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,43 +136,61 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def run(count: int, workdir: Path) -> tuple[int, list[tuple[str, float, float]]]:
-    """The edition's page count and the measured rows."""
+def round_of(root: Path, issue: str, middle: Path, html: Path) -> dict[str, tuple[float, float]]:
+    """One round of every measurement, in order: baseline, cold, no-op, edit, e-book. Each round
+    measures the baseline again, so that every ratio divides by a baseline taken moments before."""
+    pressbook = [str(BIN / "pressbook"), "build", "--issue", issue, "--quiet"]
+    found = {"baseline": measure([str(BIN / "weasyprint"), str(html), str(root / "single.pdf")], root)}
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    found["cold"] = measure([*pressbook, "--format", "pdf"], root)
+    found["no-op"] = measure([*pressbook, "--format", "pdf"], root)
+    with middle.open("a", encoding="utf-8") as fh:
+        fh.write("\nMột câu mới được biên tập viên thêm vào cuối bài.\n")
+    found["edit"] = measure([*pressbook, "--format", "pdf"], root)
+    found["epub"] = measure([*pressbook, "--format", "epub"], root)
+    return found
+
+
+ROWS = {
+    "baseline": "baseline (weasyprint, 1 process)",
+    "cold": "pressbook build, cold",
+    "no-op": "pressbook build, no-op",
+    "edit": "pressbook build, one article edited",
+    "epub": "pressbook build --format epub",
+}
+
+
+def run(count: int, workdir: Path, repeat: int) -> tuple[int, list[dict[str, tuple[float, float]]]]:
+    """The edition's page count and `repeat` rounds of measurements."""
     from pypdf import PdfReader
 
     root = workdir / f"newsroom-{count}"
     shutil.rmtree(root, ignore_errors=True)  # a newsroom kept from an earlier run is made again
     issue, middle = newsroom(root, count)
-    pressbook = [str(BIN / "pressbook"), "build", "--issue", issue, "--quiet"]
-    env_cache = root / ".cache"
-    measure([*pressbook, "--format", "html"], root)
+    measure([str(BIN / "pressbook"), "build", "--issue", issue, "--quiet", "--format", "html"], root)
     html = next((root / "build" / issue).glob("*.html"))
-    rows = [("baseline (weasyprint, 1 process)", *measure([str(BIN / "weasyprint"), str(html), str(root / "single.pdf")], root))]
-    shutil.rmtree(env_cache, ignore_errors=True)
-    rows.append(("pressbook build, cold", *measure([*pressbook, "--format", "pdf"], root)))
-    rows.append(("pressbook build, no-op", *measure([*pressbook, "--format", "pdf"], root)))
-    with middle.open("a", encoding="utf-8") as fh:
-        fh.write("\nMột câu mới được biên tập viên thêm vào cuối bài.\n")
-    rows.append(("pressbook build, one article edited", *measure([*pressbook, "--format", "pdf"], root)))
-    rows.append(("pressbook build --format epub", *measure([*pressbook, "--format", "epub"], root)))
+    rounds = [round_of(root, issue, middle, html) for _ in range(repeat)]
     pages = len(PdfReader(next((root / "build" / issue).glob("*.pdf"))).pages)
-    return pages, rows
+    return pages, rounds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000", help="comma-separated article counts (default 100,1000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of every measurement, interleaved (default 3)")
     parser.add_argument("--keep", type=Path, help="keep the generated newsrooms in this folder")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="pressbook-bench-"))
-    print(f"pressbook benchmark on {os.cpu_count()} CPUs, {datetime.now():%Y-%m-%d}")
+    print(f"pressbook benchmark on {os.cpu_count()} CPUs, {datetime.now():%Y-%m-%d}, {args.repeat} rounds")
     for count in (int(s) for s in args.sizes.split(",")):
-        pages, rows = run(count, workdir)
-        baseline = rows[0][1]
+        pages, rounds = run(count, workdir, args.repeat)
         print(f"\n{count} articles ({pages} pages)")
-        print(f"  {'what':<38} {'seconds':>8} {'x baseline':>11} {'peak RSS MiB':>13}")
-        for name, seconds, rss in rows:
-            print(f"  {name:<38} {seconds:8.2f} {seconds / baseline:11.2f} {rss:13.0f}")
+        print(f"  {'what':<38} {'median s':>9} {'x baseline: min':>16} {'median':>7} {'peak RSS MiB':>13}")
+        for key, name in ROWS.items():
+            seconds = [r[key][0] for r in rounds]
+            ratios = sorted(r[key][0] / r["baseline"][0] for r in rounds)
+            rss = max(r[key][1] for r in rounds)
+            print(f"  {name:<38} {statistics.median(seconds):9.2f} {ratios[0]:16.2f} {statistics.median(ratios):7.2f} {rss:13.0f}")
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -134,12 +134,53 @@ def test_contents_shorter_than_planned_leave_blank_pages() -> None:
     assert plan.layout[7] == ("blank", None)  # before the second section's right-hand page
 
 
-def test_pool_workers_are_not_forked_from_this_process() -> None:
-    # This process runs threads (progress bars, the e-book's picture threads) while the pool
-    # starts: a worker forked from it could inherit a lock one of them holds.
+def test_workers_are_forked_only_while_no_other_thread_runs() -> None:
+    # A worker forked while another thread holds a lock would inherit the lock, held for ever.
+    import threading
+
     from pressbook.pdf.pool import worker_context
 
-    assert worker_context().get_start_method() in ("forkserver", "spawn")
+    if threading.active_count() > 1:
+        pytest.skip("this test run has other threads")
+    assert worker_context().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert worker_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_the_pool_starts_before_the_first_progress_report(sample_project, tmp_path, monkeypatch) -> None:
+    # A progress display (the CLI's bars) runs a thread: the workers must be forked before it.
+    import threading
+
+    from pressbook.pdf import pool
+
+    if threading.active_count() > 1:
+        pytest.skip("this test run has other threads")
+    threads_at_start: list[int] = []
+    real = pool.worker_context
+
+    def recording():
+        threads_at_start.append(threading.active_count())
+        return real()
+
+    stop = threading.Event()
+    display = threading.Thread(target=stop.wait, daemon=True)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not display.is_alive():
+            display.start()
+
+    monkeypatch.setattr(pool, "worker_context", recording)
+    try:
+        build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path, use_cache=False), progress)
+    finally:
+        stop.set()
+    assert threads_at_start == [1]
 
 
 def test_busy_workers_are_stopped_at_once() -> None:

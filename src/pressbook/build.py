@@ -166,8 +166,6 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     from .html.kit import make_kit
 
     clock = _Clock()
-    if progress:
-        progress("load", 0, 1)
     kit = make_kit(project, options.layout, marks=options.marks, bleed=options.bleed, grayscale=options.grayscale)
     cache = project_cache(project.root, options.use_cache)
     fingerprint = tree_fingerprint(
@@ -183,7 +181,10 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     if "pdf" in options.formats:
         from .pdf.pool import start_renderer
 
+        # Before anything reports progress: a progress display may start a thread.
         renderer = start_renderer(cache, options.jobs, progress)
+    if progress:
+        progress("load", 0, 1)
     try:
         result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
     finally:

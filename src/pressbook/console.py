@@ -71,17 +71,19 @@ class Bars:
         self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> Bars:
-        if self.progress:
-            self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.progress:
+        if self.progress and self.tasks:
             self.progress.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.progress:
             return
+        if not self.tasks:
+            # Shown from the first report on (its refresh thread starts here, after the build
+            # has started its worker processes): a build with nothing to do shows no bars.
+            self.progress.start()
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(self.LABELS.get(stage, stage), total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
