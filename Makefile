@@ -23,7 +23,7 @@ clean:
 	rm -rf build .cache .pytest_cache .hypothesis mutants
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --sizes 100,1000
+	$(BIN)/python benchmarks/run.py --sizes 100,1000 --repeat 3
 
 # Mutation testing of the text rules, the edition, front matter and the scraped-page importer:
 # what share of small bugs planted in them the tests catch (scripts/mutation, about 2 minutes).
