@@ -1,20 +1,20 @@
-"""The recipe: project, articles, edition, HTML, outputs. Each step lives in its own module."""
+"""The recipe: options, kit, up to date?, articles, edition, outputs. Each step lives in its own module."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from . import images, text
-from .cache import Cache, file_digest, html_key, project_cache, tool_versions, tree_fingerprint
+from . import text, uptodate
+from .cache import Cache, html_key, project_cache
 from .config import Project
 from .errors import ArticleError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
+from .options import BuildOptions, PrintOptions
 
 if TYPE_CHECKING:
     from .articles import Article
@@ -25,81 +25,6 @@ if TYPE_CHECKING:
 
 # The stages below (articles, rendering, WeasyPrint, ebooklib) are imported where they are used,
 # so that a build with nothing to do answers "up to date" without loading them.
-
-FORMATS = ("pdf", "epub", "html")
-# WeasyPrint's PDF variants that pressbook passes through (archival, accessible, print).
-PDF_VARIANTS = (
-    "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2", "pdf/x-4",
-)  # fmt: skip
-
-
-def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
-    """'pdf,epub' -> ('pdf', 'epub'), refusing unknown formats."""
-    items = value.split(",") if isinstance(value, str) else list(value)
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"unknown format '{','.join(unknown) or value}'", field="format", hint=f"choose from {', '.join(FORMATS)}")
-    return formats
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Everything a build is asked to do, as one value: checked when made, hashed whole for the
-    "up to date" check."""
-
-    issue: str | None = None  # YYYY-MM, YYYY-Www, YYYY-MM-DD, YYYY; None or "all": every article
-    formats: tuple[str, ...] = ("pdf", "epub")
-    layout: str | None = None  # default: the project's
-    out_dir: Path | None = None  # default: build/<issue>/
-    sections: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    skip_invalid: bool = False
-    pdf_variant: str | None = None
-    impose: str | None = None  # "booklet" or "2up": also the PDF imposed on sheets
-    signature: int | None = None  # booklet in folded groups of this many sheets
-    marks: str | None = None
-    bleed: str | None = None
-    grayscale: bool = False
-    # How the work is done, not what it makes: left out of the output's key.
-    jobs: int | None = None  # processes rendering at once (default: every CPU)
-    use_cache: bool = True
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "formats", parse_formats(self.formats))
-        object.__setattr__(self, "sections", tuple(self.sections))
-        object.__setattr__(self, "tags", tuple(self.tags))
-        if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
-            raise UsageError(
-                f"unknown PDF variant '{self.pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
-            )
-        if self.impose is not None:
-            from .pdf.impose import check_mode
-
-            check_mode(self.impose)
-        if self.jobs is not None and self.jobs < 1:
-            raise UsageError("--jobs must be at least 1", field="jobs")
-
-    def key(self) -> dict[str, Any]:
-        """What decides the outputs' bytes (every option but `jobs` and `use_cache`)."""
-        values = dataclasses.asdict(self)
-        for how in ("jobs", "use_cache"):
-            del values[how]
-        return values
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    """What `pressbook print` is asked to do."""
-
-    out: Path | None = None  # a .pdf file, or a folder (default: build/print/)
-    combine: bool = False
-    layout: str = "article"
-    printed: date | None = None  # the print date in the footer (default: today)
-    marks: str | None = None
-    bleed: str | None = None
-    grayscale: bool = False
-
 
 @dataclass(frozen=True)
 class Selected:
@@ -168,15 +93,11 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     clock = _Clock()
     kit = make_kit(project, options.layout, marks=options.marks, bleed=options.bleed, grayscale=options.grayscale)
     cache = project_cache(project.root, options.use_cache)
-    fingerprint = tree_fingerprint(
-        [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir,
-         Path(__file__).parent],
-        {"options": options.key(), "style": kit.layout.style.model_dump(), "epoch": kit.epoch, "tools": tool_versions()},
-    )  # fmt: skip
-    done = _up_to_date(cache, fingerprint)
+    key = uptodate.fingerprint(project, options, kit)
+    done = uptodate.recall(cache, key)
     if done is not None:
         clock.lap("check")
-        return Built(None, done[0], done[1], tuple(clock.laps), up_to_date=True)
+        return Built(None, tuple(Output(*o) for o in done[0]), done[1], tuple(clock.laps), up_to_date=True)
     renderer = None
     if "pdf" in options.formats:
         from .pdf.pool import start_renderer
@@ -190,64 +111,11 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     finally:
         if renderer is not None:
             renderer.close()
-    cache.remember(
-        f"build-{fingerprint}",
-        {
-            "outputs": [[str(o.path), o.format, o.size, o.pages, file_digest(o.path)] for o in result.outputs],
-            "warnings": [w.format() for w in result.warnings],
-            "inputs": [[str(path), *_stamp(path)] for path in sorted(inputs)],
-        },
-    )
+    uptodate.record(
+        cache, key, [(o.path, o.format, o.size, o.pages) for o in result.outputs], [w.format() for w in result.warnings],
+        inputs,
+    )  # fmt: skip
     return result
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    """A file's size and modification time (-1, -1 when it is gone)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return -1, -1
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _up_to_date(cache: Cache, fingerprint: str) -> tuple[tuple[Output, ...], tuple[Problem, ...]] | None:
-    """The outputs of an identical earlier build, if they are still there untouched and no file
-    it used has changed since."""
-    record = cache.recall(f"build-{fingerprint}")
-    if record is None:
-        return None
-    for path, size, mtime in record.get("inputs", [None]):
-        if path is None or _stamp(Path(path)) != (size, mtime):
-            return None
-    outputs = []
-    for path, kind, size, pages, digest in record["outputs"]:
-        target = Path(path)
-        if not target.is_file() or file_digest(target) != digest:
-            return None
-        outputs.append(Output(target, kind, size, pages))
-    warnings = tuple(Problem(w, severity="warning") for w in record["warnings"])
-    return tuple(outputs), warnings
-
-
-def edition_inputs(kit: Kit, edition: Edition, config_path: Path) -> set[Path]:
-    """Every file an edition's outputs are made from: the config and the manifest, the articles,
-    the pictures they and the cover show, the fonts."""
-    from .html.views import cover_picture
-
-    found = {config_path, *(face.path for face in kit.fonts.faces), *(a.path for a in edition.articles)}
-    if edition.manifest is not None:
-        found.add(edition.manifest)
-    for article in edition.articles:
-        # A web picture is downloaded once and never changes; asking again would go online.
-        for src in (src for src in article.image_paths() if not images.is_remote(src)):
-            try:
-                found.add(kit.pictures.locate(src, article.folder))
-            except (ValueError, OSError):
-                continue  # a refused picture is not used
-    cover, _ = cover_picture(kit, edition, fallback=True)
-    if cover is not None:
-        found.add(cover)
-    return found
 
 
 def _build(
@@ -314,7 +182,7 @@ def _build(
             progress("epub", 1, 1)
         clock.lap("epub")
     built = Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused)
-    return built, edition_inputs(kit, edition, project.config_path)
+    return built, uptodate.inputs(kit, edition, project.config_path)
 
 
 class _Clock:

@@ -202,7 +202,7 @@ def build(
 
     Sections are rendered in parallel and remembered in .cache/pressbook/, so a rebuild renders only what changed.
     """
-    from .build import BuildOptions, parse_formats
+    from .options import BuildOptions, parse_formats
     from .build import build as build_edition
 
     options = BuildOptions(
@@ -235,7 +235,8 @@ def print_(
     verbose: VerboseOption = False,
 ) -> None:
     """Print single articles on A4, like the website's "In bài viết" button, typeset."""
-    from .build import PrintOptions, print_articles
+    from .build import print_articles
+    from .options import PrintOptions
 
     options = PrintOptions(out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale)
     proj = load_project(project)
