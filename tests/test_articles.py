@@ -122,7 +122,7 @@ def test_load_collects_problems_and_keeps_good_articles(newsroom) -> None:
         ("Tiêu đề\n", ":1: no front matter: the first line must be '---'"),
         ("---\ntitle: x\n", ":1: front matter is not closed (add a '---' line after the last field)"),
         ("", ":1: the file is empty"),
-        ("---\ntitle:\ndate: 2017-01-04\n---\n", ":2: field 'title': has no value (write a value after the colon, or remove the line)"),
+        ("---\ntitle:\ndate: 2017-01-04\n---\n", ":2: field 'title': has no value (give it a value, or remove it)"),
     ],
 )  # fmt: skip
 def test_front_matter_mistakes_are_worded_for_an_editor(newsroom, source, expected) -> None:

@@ -295,7 +295,7 @@ def _bad_style_value(room):
     config = room.root / "pressbook.toml"
     config.write_text(config.read_text(encoding="utf-8") + '\n[style]\ngrayscale = true\nfont_size = "to"\n', encoding="utf-8")
     line = len(config.read_text(encoding="utf-8").splitlines())
-    return ["list"], 1, f"pressbook.toml:{line}: field 'style.font_size': style value 'to' is not valid for 'font_size'"
+    return ["list"], 1, f"pressbook.toml:{line}: field 'style.font_size': style value \"to\" is not valid for 'font_size' (write it like \"9.5pt\")"
 
 
 def _bad_layout_style(room):
@@ -304,7 +304,7 @@ def _bad_layout_style(room):
     (room.root / "layouts/mine/layout.toml").write_text('title = "Mine"\n\n[style]\ncolumns = "9"\n', encoding="utf-8")
     return (
         ["build", "--issue", "2017-01", "--layout", "mine"], 1,
-        "layouts/mine/layout.toml:4: field 'style.columns': style value '9' is not valid for 'columns'",
+        "layouts/mine/layout.toml:4: field 'style.columns': style value \"9\" is not valid for 'columns' (write it like \"1\", \"2\", \"3\" or \"4\")",
     )  # fmt: skip
 
 
@@ -438,3 +438,44 @@ def test_check_warns_of_a_font_without_vietnamese_letters(newsroom, monkeypatch)
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert any("fonts/fonts.toml: the body font (Latin) lacks 134 of the 146 Vietnamese letters" in w for w in warnings), result.stderr
     assert not any("heading font" in w for w in warnings), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("layout_toml", "expected"),
+    [
+        ('title = "Của tôi"\ncolumns = 2\n',
+         "layouts/mine/layout.toml:2: field 'columns': is not a known key (known keys: title, template, notes, pieces, style; see README 'Making a layout')"),
+        ('title = "Của tôi"\n\n[style]\npage_colour = "red"\n',
+         "layouts/mine/layout.toml:4: field 'style.page_colour': is not a known key (known keys: page_size, margin_top"),
+        ('notes = "cuối bài"\n', "layouts/mine/layout.toml:1: field 'notes': must be 'print' or 'endnotes'"),
+        ('[style]\ngrayscale = "có"\n', "layouts/mine/layout.toml:2: field 'style.grayscale': style value \"có\" is not valid for 'grayscale' (write true or false)"),
+    ],
+)  # fmt: skip
+def test_a_layout_file_is_checked_key_by_key(newsroom, monkeypatch, layout_toml, expected) -> None:
+    newsroom.article("2017/01/a.md")
+    (newsroom.root / "layouts" / "mine").mkdir(parents=True)
+    (newsroom.root / "layouts" / "mine" / "layout.toml").write_text(layout_toml, encoding="utf-8")
+    monkeypatch.chdir(newsroom.root)
+    result = runner.invoke(app, ["build", "--issue", "2017-01", "--layout", "mine"])
+    assert result.exit_code == 1, result.output
+    assert expected in result.stderr, result.stderr
+
+
+PUBLICATION = '[publication]\nname = "Báo Thử"\npublisher = "Tòa soạn Thử"\n'
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (PUBLICATION + '[style]\npage_colour = "red"\n', "field 'style.page_colour': is not a known key (known keys: page_size, margin_top,"),
+        ('style = "to"\n' + PUBLICATION, "field 'style': expected a table of keys (write it as a [table] of 'key = value' lines)"),
+        (PUBLICATION + '[edition]\nsections = "Thời sự"\n', "field 'edition.sections': expected a list like [a, b]"),
+        (PUBLICATION + '[style]\nbody_font = true\n', "field 'style.body_font': style value true is not valid for 'body_font' (write it like \"Noto Serif\")"),
+    ],
+)  # fmt: skip
+def test_config_mistakes_are_worded_for_an_editor(make_newsroom, monkeypatch, config, expected) -> None:
+    room = make_newsroom(config)
+    monkeypatch.chdir(room.root)
+    result = runner.invoke(app, ["list"])
+    assert result.exit_code == 1
+    assert expected in result.stderr, result.stderr  # "[a, b]" and "[table]" printed as written

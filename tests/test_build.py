@@ -42,3 +42,84 @@ def test_a_cover_picture_outside_the_watched_folders_is_watched(newsroom, monkey
     assert after.exit_code == 0, after.output
     assert "up to date" not in after.output, after.output
     assert book.read_bytes() != before
+
+
+def test_a_cover_picture_missing_at_build_time_is_watched_until_it_appears(newsroom, monkeypatch) -> None:
+    newsroom.article("2017/01/a.md")
+    (newsroom.root / "issues").mkdir()
+    (newsroom.root / "issues" / "2017-01.toml").write_text('cover_image = "../static/bia.png"\n', encoding="utf-8")
+    monkeypatch.chdir(newsroom.root)
+    arguments = ["build", "--issue", "2017-01", "--format", "epub"]
+    missing = runner.invoke(app, arguments)
+    assert missing.exit_code == 0 and "cover image does not exist" in missing.stderr, missing.output
+    assert "up to date" in runner.invoke(app, arguments).output
+    (newsroom.root / "static").mkdir()
+    (newsroom.root / "static" / "bia.png").write_bytes(_png("red"))
+    found = runner.invoke(app, arguments)
+    assert "up to date" not in found.output and "cover image" not in found.stderr, found.output
+
+
+def test_the_order_of_formats_sections_and_tags_does_not_matter(newsroom, monkeypatch) -> None:
+    newsroom.article("2017/01/a.md")
+    monkeypatch.chdir(newsroom.root)
+    first = runner.invoke(app, ["build", "--issue", "2017-01", "--format", "epub,html", "-s", "Thời sự", "-s", "Kinh tế"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["build", "--issue", "2017-01", "--format", "html,epub", "-s", "Kinh tế", "-s", "Thời sự"])
+    assert again.output.count("up to date") == 2, again.output
+
+
+def test_a_build_goes_online_once_for_a_picture_and_not_to_check_it(make_newsroom, tmp_path) -> None:
+    # The host is allowed but the picture is gone (404): one request while the PDF is made, none
+    # more for the up-to-date record.
+    import http.server
+    import threading
+
+    from pressbook.build import build
+    from pressbook.options import BuildOptions
+
+    from .conftest import CONFIG
+
+    hits: list[str] = []
+
+    class Missing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Missing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_port
+        room = make_newsroom(CONFIG + f'\n[security]\nallow_hosts = ["127.0.0.1:{port}"]\n')
+        room.article("2017/01/a.md", image=f"http://127.0.0.1:{port}/mat.png", body="Nội dung.")
+        result = build(room.project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path))
+        assert "could not be downloaded" in " ".join(w.message for w in result.warnings)
+        assert hits == ["/mat.png"]
+        assert build(room.project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path)).up_to_date
+        assert hits == ["/mat.png"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_style_is_the_layouts_then_the_projects_then_the_print_options(make_newsroom) -> None:
+    from pressbook.html.kit import make_kit
+
+    from .conftest import CONFIG
+
+    room = make_newsroom(CONFIG + '\n[style]\nfont_size = "11pt"\nmarks = "cross"\nbleed = "2mm"\n')
+    layout = room.root / "layouts" / "mine"
+    layout.mkdir(parents=True)
+    (layout / "layout.toml").write_text(
+        'template = "bulletin/edition.html"\n[style]\nfont_size = "9pt"\nline_height = "1.2"\nmarks = "crop"\n',
+        encoding="utf-8",
+    )
+    style = make_kit(room.project, "mine").layout.style
+    assert (style.font_size, style.line_height, style.marks, style.bleed) == ("11pt", "1.2", "cross", "2mm")
+    assert style.page_size == "A5" and style.grayscale is False  # the one set of defaults
+    printing = make_kit(room.project, "mine", marks="crop", bleed="5mm", grayscale=True).layout.style
+    assert (printing.font_size, printing.marks, printing.bleed, printing.grayscale) == ("11pt", "crop", "5mm", True)
+    assert make_kit(room.project, "mine").style.font_size == "11pt"  # the project's own, for the e-book

@@ -270,3 +270,35 @@ def test_pictures_fonts_and_cover_are_made_once_across_builds(newsroom, tmp_path
     third = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path / "c", use_cache=False))
     assert calls == {"screen": 2, "subset": 2 * faces, "cover": 2}
     assert third.outputs[0].path.read_bytes() == first.outputs[0].path.read_bytes()
+
+
+def test_the_cover_takes_the_projects_accent_colour_not_the_layouts(make_newsroom, tmp_path) -> None:
+    # Large print sets its accent to black; the e-book is not set in a print layout.
+    from PIL import Image
+
+    from .conftest import CONFIG
+
+    room = make_newsroom(CONFIG.replace('layout = "bulletin"', 'layout = "large-print"') + '\n[style]\naccent_color = "#004488"\n')
+    room.article("2017/01/a.md")
+    result = build(room.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path))
+    with zipfile.ZipFile(result.outputs[0].path) as book:
+        cover = Image.open(BytesIO(book.read("OEBPS/images/cover.png"))).convert("RGB")
+    assert cover.getpixel((10, 10)) == (0x00, 0x44, 0x88)  # the masthead band
+
+
+def test_epubcheck_finds_what_is_wrong_in_a_broken_book(book, epubcheck, tmp_path) -> None:
+    # The same January book with a picture its package lists taken out, and a page cut short.
+    _, _, opened = book
+    broken = tmp_path / "hong.epub"
+    with zipfile.ZipFile(opened.path) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("OEBPS/images/0"):
+                continue
+            if info.filename == "OEBPS/text/title.xhtml":
+                data = data[: len(data) // 2]
+            target.writestr(info, data)
+    problems = epubcheck.problems(broken)
+    assert problems.get("FATAL") or problems.get("ERROR"), problems
+    found = " ".join(m for messages in problems.values() for m in messages)
+    assert "RSC-001" in found and "OEBPS/text/title.xhtml" in found, found

@@ -3,6 +3,7 @@ the printed stack gives the pages in order; text stays text."""
 
 from __future__ import annotations
 
+import io
 import re
 from io import BytesIO
 
@@ -142,3 +143,21 @@ def test_impose_command_and_guide(sample_project, tmp_path, monkeypatch) -> None
     bad.write_text("không phải PDF", encoding="utf-8")
     refused = CliRunner().invoke(app, ["impose", str(bad)])
     assert refused.exit_code == 2 and "is not a PDF pressbook can read" in refused.stderr
+
+
+def test_impose_refuses_a_locked_pdf_and_a_broken_one_in_words(tmp_path) -> None:
+    import pikepdf
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    locked = tmp_path / "khoa.pdf"
+    with pikepdf.open(io.BytesIO(numbered(4))) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="mat-khau", owner="mat-khau"))
+    refused = CliRunner().invoke(app, ["impose", str(locked)])
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.strip() == f"error: {locked}: is protected by a password (give a copy without a password)"
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(numbered(4)[:200])
+    refused = CliRunner().invoke(app, ["impose", str(cut)])
+    assert refused.exit_code == 2 and refused.stderr.strip() == f"error: {cut}: is not a PDF pressbook can read (give a PDF file)"

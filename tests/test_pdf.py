@@ -258,3 +258,14 @@ def test_the_same_edition_in_two_checkouts_gives_the_same_bytes(tmp_path) -> Non
         made.append((edition.outputs[0].path.read_bytes(), single.outputs[0].path.read_bytes()))
     assert made[0][0] == made[1][0]
     assert made[0][1] == made[1][1]
+
+
+def test_blank_pages_left_for_a_forced_break_are_found() -> None:
+    # pdf/weasy.py reads this from a private attribute of WeasyPrint's pages: this fails if it goes.
+    from weasyprint import HTML
+
+    from pressbook.pdf.weasy import blank_pages
+
+    html = '<p>Một</p><p style="break-before: right">Hai</p><p style="break-before: right">Ba</p>'
+    document = HTML(string=html).render()
+    assert len(document.pages) == 5 and blank_pages(document) == (1, 3)

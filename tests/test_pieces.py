@@ -202,3 +202,25 @@ def test_busy_workers_are_stopped_at_once() -> None:
     assert time.monotonic() - started < 10
     with pytest.raises(concurrent.futures.process.BrokenProcessPool):
         busy.result(timeout=1)
+
+
+def test_a_worker_stopped_while_sending_its_piece_does_not_hang_the_build(tmp_path) -> None:
+    # A worker killed half-way through sending a rendered piece leaves half a message in the
+    # pool's result pipe; the pool's thread must not wait for the rest for ever. (Written by hand
+    # here: a real worker is killed there only by chance.) In a subprocess, so that a hang fails.
+    import subprocess
+    import sys
+
+    script = """
+import concurrent.futures, os, struct, time
+from pressbook.pdf.pool import stop_workers, worker_context
+pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=worker_context())
+pool.submit(time.sleep, 0).result()
+os.write(pool._result_queue._writer.fileno(), struct.pack("!i", 10**6) + b"half a piece")
+time.sleep(0.3)
+stop_workers(pool)
+pool.shutdown(wait=True, cancel_futures=True)
+print("stopped")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert done.stdout.strip() == "stopped", done.stderr

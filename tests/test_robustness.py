@@ -109,7 +109,12 @@ def test_killed_build_leaves_the_old_outputs(sample_copy, tmp_path, how) -> None
         os.killpg(process.pid, signal.SIGKILL)
     else:
         process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # never leave a hung build behind
+        process.communicate()
+        pytest.fail("the interrupted build did not end within 60 s")
     code = process.returncode
     assert code != 0
     if how == signal.SIGTERM:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -83,7 +84,7 @@ def reports_errors(command: F) -> F:
             if kwargs.get("verbose"):
                 traceback.print_exc()
             err.print(
-                f"[red]internal error:[/red] {type(exc).__name__}: {exc}\n"
+                f"[red]internal error:[/red] {escape(f'{type(exc).__name__}: {exc}')}\n"
                 "This is a bug in pressbook; run again with --verbose for the traceback and report it.",
                 markup=True,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -93,16 +94,30 @@ class EpubSettings(_Frozen):
     subset_fonts: bool = True
 
 
-def _css(pattern: str) -> Any:
+def _toml(value: object) -> str:
+    """A value as it is written in TOML, for messages: "9.5pt", 3, true."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, bool, int, float)) else repr(value)
+
+
+def _css(pattern: str, example: str) -> Any:
     """A style value that goes into CSS: TOML text or a number, matching `pattern`, as text."""
 
     def check(value: object, info: ValidationInfo) -> str:
         text = str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
         if text is None or not re.fullmatch(pattern, text):
-            raise ValueError(f"style value {value!r} is not valid for '{info.field_name}'")
+            raise ValueError(f"style value {_toml(value)} is not valid for '{info.field_name}' (write it like {example})")
         return text
 
     return BeforeValidator(check)
+
+
+def _switch(value: object, info: ValidationInfo) -> bool:
+    """true or false, in TOML or as the words."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError(f"style value {_toml(value)} is not valid for '{info.field_name}' (write true or false)")
 
 
 _LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt)"
@@ -115,28 +130,35 @@ class Style(_Frozen):
     defaults: a layout's `layout.toml` sets some values over them, the project's `[style]`
     over those, and print options (`--marks`, `--bleed`, `--grayscale`) last."""
 
-    page_size: Annotated[str, _css(r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?")] = "A5"
-    margin_top: Annotated[str, _css(_LENGTH)] = "16mm"
-    margin_bottom: Annotated[str, _css(_LENGTH)] = "18mm"
-    margin_inner: Annotated[str, _css(_LENGTH)] = "18mm"  # the spine side
-    margin_outer: Annotated[str, _css(_LENGTH)] = "14mm"
-    font_size: Annotated[str, _css(r"\d+(\.\d+)?pt")] = "10pt"
-    line_height: Annotated[str, _css(r"\d+(\.\d+)?")] = "1.4"
-    columns: Annotated[str, _css(r"[1-4]")] = "1"
-    text_color: Annotated[str, _css(_COLOUR)] = "#1a1a1a"
-    accent_color: Annotated[str, _css(_COLOUR)] = "#9b1c1c"
-    rule_color: Annotated[str, _css(_COLOUR)] = "#8a8a8a"
-    section_break: Annotated[str, _css(r"right|page|auto")] = "right"
-    body_font: Annotated[str | None, _css(_FAMILY)] = None  # None: the fonts' body family
-    heading_font: Annotated[str | None, _css(_FAMILY)] = None  # None: the fonts' heading family
-    marks: Annotated[str | None, _css(r"none|crop|cross|crop cross")] = None
-    bleed: Annotated[str | None, _css(_LENGTH)] = None
-    grayscale: bool = False
+    page_size: Annotated[str, _css(r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?", '"A5", "A4 landscape" or "148mm 210mm"')] = "A5"
+    margin_top: Annotated[str, _css(_LENGTH, '"15mm"')] = "16mm"
+    margin_bottom: Annotated[str, _css(_LENGTH, '"17mm"')] = "18mm"
+    margin_inner: Annotated[str, _css(_LENGTH, '"17mm"')] = "18mm"  # the spine side
+    margin_outer: Annotated[str, _css(_LENGTH, '"13mm"')] = "14mm"
+    font_size: Annotated[str, _css(r"\d+(\.\d+)?pt", '"9.5pt"')] = "10pt"
+    line_height: Annotated[str, _css(r"\d+(\.\d+)?", '"1.38"')] = "1.4"
+    columns: Annotated[str, _css(r"[1-4]", '"1", "2", "3" or "4"')] = "1"
+    text_color: Annotated[str, _css(_COLOUR, '"#1a1a1a"')] = "#1a1a1a"
+    accent_color: Annotated[str, _css(_COLOUR, '"#9b1c1c"')] = "#9b1c1c"
+    rule_color: Annotated[str, _css(_COLOUR, '"#8a8a8a"')] = "#8a8a8a"
+    section_break: Annotated[str, _css(r"right|page|auto", '"right", "page" or "auto"')] = "right"
+    body_font: Annotated[str | None, _css(_FAMILY, '"Noto Serif"')] = None  # None: the fonts' body family
+    heading_font: Annotated[str | None, _css(_FAMILY, '"Noto Sans"')] = None  # None: the fonts' heading family
+    marks: Annotated[str | None, _css(r"none|crop|cross|crop cross", '"crop", "cross" or "crop cross"')] = None
+    bleed: Annotated[str | None, _css(_LENGTH, '"3mm"')] = None
+    grayscale: Annotated[bool, BeforeValidator(_switch)] = False
 
     def over(self, base: Style) -> Style:
         """These values where they were set, `base`'s elsewhere."""
         return Style.model_validate({**base.model_dump(exclude_unset=True), **self.model_dump(exclude_unset=True)})
 
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """A value as CSS text, or `default` for a key that has none (layouts written before the
+        style was typed read it so: `style.get("columns", "1")`)."""
+        value = getattr(self, key, None) if key in Style.model_fields else None
+        if value is None:
+            return default
+        return ("true" if value else "false") if isinstance(value, bool) else value
 
 
 class LayoutFile(_Frozen):
@@ -261,7 +283,8 @@ def parse_config(data: dict, path: Path | None = None, text: str = "") -> Config
     except ValidationError as exc:
         raise ConfigError(
             problems=validation_problems(
-                exc, path=path, line_of=lambda loc: toml_key_line(text, [str(p) for p in loc]), docs="Configuration"
+                exc, path=path, line_of=lambda loc: toml_key_line(text, [str(p) for p in loc]), model=Config,
+                docs="Configuration",
             )
         ) from None
 

@@ -6,14 +6,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import Problem
 
 if TYPE_CHECKING:
     from .build import Built
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup unless a call asks for it, and then user text is escaped: a title or a file name
+# written "[bold]" or "[a, b]" is printed as it is.
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> None:
@@ -21,7 +24,7 @@ def show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> No
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
         label = "error" if problem.severity == "error" else "warning"
-        err.print(f"[{style}]{label}:[/{style}] {problem.format(root)}", markup=True, highlight=False)
+        err.print(f"[{style}]{label}:[/{style}] {escape(problem.format(root))}", markup=True, highlight=False)
 
 
 def report(result: Built, quiet: bool) -> None:

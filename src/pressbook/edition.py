@@ -104,7 +104,7 @@ def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
         raise ConfigError(
             problems=validation_problems(
                 exc, path=path, line_of=lambda loc: toml_key_line(text, [str(loc[0])]),
-                known=tuple(Manifest.model_fields), docs="Issues and manifests",
+                model=Manifest, docs="Issues and manifests",
             )  # fmt: skip
         ) from None
 

@@ -109,8 +109,8 @@ class EditionError(PressbookError):
 _WORDS = {
     "missing": ("is missing", "add it"),
     "extra_forbidden": ("is not a known key", "check its spelling"),  # worded with `noun` below
-    "string_type": ("expected text", "write the text after the colon"),
-    "string_too_short": ("must not be empty", "write the text after the colon"),
+    "string_type": ("expected text", "write it in quotes"),
+    "string_too_short": ("must not be empty", "write the text in quotes"),
     "int_type": ("expected a whole number", "write digits only, e.g. 3"),
     "int_parsing": ("expected a whole number", "write digits only, e.g. 3"),
     "int_from_float": ("expected a whole number", "write digits only, e.g. 3"),
@@ -122,7 +122,21 @@ _WORDS = {
     "date_parsing": ("expected a date", "write it as YYYY-MM-DD"),
     "date_from_datetime_parsing": ("expected a date", "write it as YYYY-MM-DD"),
     "date_from_datetime_inexact": ("expected a date without a time", "write it as YYYY-MM-DD"),
+    "model_type": ("expected a table of keys", "write it as a [table] of 'key = value' lines"),
+    "model_attributes_type": ("expected a table of keys", "write it as a [table] of 'key = value' lines"),
+    "dict_type": ("expected a table of keys", "write it as a [table] of 'key = value' lines"),
 }
+
+
+def _keys_at(model: type, loc: tuple[str | int, ...]) -> list[str]:
+    """The keys a pydantic model (or the model of one of its fields, along `loc`) takes."""
+    for part in loc[:-1]:
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}  # type: ignore[attr-defined]
+        inner = fields[str(part)].annotation if str(part) in fields else None
+        if not hasattr(inner, "model_fields"):
+            return []
+        model = inner  # type: ignore[assignment]
+    return [field.alias or name for name, field in model.model_fields.items()]  # type: ignore[attr-defined]
 
 
 def validation_problems(
@@ -130,6 +144,7 @@ def validation_problems(
     *,
     path: Path | None,
     line_of: Callable[[tuple[str | int, ...]], int | None] = lambda loc: None,
+    model: type | None = None,
     known: Sequence[str] = (),
     noun: str = "key",
     docs: str | None = None,
@@ -137,8 +152,9 @@ def validation_problems(
     """Every error of a pydantic validation as a Problem naming the file, the line (`line_of`
     finds it from the error's location) and the field, in words rather than Python's.
 
-    `known` lists the keys (or whatever `noun` calls them) a misspelt one could have meant;
-    `docs` names the README section that explains them."""
+    An unknown key's hint lists the keys that could have been meant: those of the (pydantic)
+    `model` where it stands, or `known`, called `noun`s; `docs` names the README section that
+    explains them."""
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -147,12 +163,13 @@ def validation_problems(
         if kind in ("string_type", "int_type", "bool_type", "tuple_type", "list_type", "date_type") and err.get(
             "input"
         ) is None:
-            message, hint = "has no value", "write a value after the colon, or remove the line"
+            message, hint = "has no value", "give it a value, or remove it"
         if message is None:
             message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
         if kind == "extra_forbidden":
             message = f"is not a known {noun}"
-            hint = f"known {noun}s: " + ", ".join(known) if known else hint
+            names = _keys_at(model, loc) if model is not None else list(known)
+            hint = f"known {noun}s: " + ", ".join(names) if names else hint
         if docs and kind in ("missing", "extra_forbidden"):
             hint = f"{hint}; see README '{docs}'" if hint else f"see README '{docs}'"
         field = ".".join(str(part) for part in loc) or None

@@ -70,6 +70,8 @@ class BuildOptions:
         values = dataclasses.asdict(self)
         for how in ("jobs", "use_cache"):
             del values[how]
+        for unordered in ("formats", "sections", "tags"):  # --format epub,pdf builds what pdf,epub does
+            values[unordered] = sorted(values[unordered])
         return values
 
 

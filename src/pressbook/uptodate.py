@@ -69,8 +69,6 @@ def recall(cache: Cache, key: str) -> tuple[list[tuple[Path, str, int, int | Non
 def inputs(kit: Kit, edition: Edition, config_path: Path) -> set[Path]:
     """Every file an edition's outputs are made from: the config and the manifest, the articles,
     the pictures they and the cover show, the fonts."""
-    from .html.views import cover_picture
-
     found = {config_path, *(face.path for face in kit.fonts.faces), *(a.path for a in edition.articles)}
     if edition.manifest is not None:
         found.add(edition.manifest)
@@ -81,7 +79,8 @@ def inputs(kit: Kit, edition: Edition, config_path: Path) -> set[Path]:
                 found.add(kit.pictures.locate(src, article.folder))
             except (ValueError, OSError):
                 continue  # a refused picture is not used
-    cover, _ = cover_picture(kit, edition, fallback=True)
-    if cover is not None:
-        found.add(cover)
+    # The manifest's cover picture, as it names it: watched even while it is missing, so that the
+    # build after it appears is not "up to date". (The e-book's fallback cover is an article's.)
+    if edition.cover_image is not None:
+        found.add(edition.cover_image)
     return found

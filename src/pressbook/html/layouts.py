@@ -98,7 +98,7 @@ def _layout_file(project_layouts: Path, name: str) -> tuple[Path, LayoutFile] | 
                 raise ConfigError(
                     problems=validation_problems(
                         exc, path=path, line_of=lambda loc: toml_key_line(text, [str(p) for p in loc]),
-                        known=tuple(LayoutFile.model_fields), docs="Making a layout",
+                        model=LayoutFile, docs="Making a layout",
                     )  # fmt: skip
                 ) from None
     return None

@@ -22,7 +22,7 @@ from ..html.kit import Kit
 from ..html.views import SectionView, article_view, cover_picture, glyph_problems, section_view
 
 # Which piece of an edition a document holds: all of it, its cover and contents, or sections.
-Piece = Literal["full", "front", "sections"]
+PieceKind = Literal["full", "front", "sections"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def edition_document(
     kit: Kit,
     edition: Edition,
     *,
-    piece: Piece = "full",
+    piece: PieceKind = "full",
     pages: dict[str, str] | None = None,
     views: tuple[SectionView, ...] | None = None,
 ) -> PrintDocument:

@@ -87,8 +87,10 @@ def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None, *,
         raise UsageError("--signature must be at least 1 sheet", field="signature")
     try:
         pdf = pikepdf.open(BytesIO(data))
-    except pikepdf.PdfError as exc:
-        raise UsageError(f"is not a PDF pressbook can read ({exc})", path=source, hint="give a PDF file") from None
+    except pikepdf.PasswordError:
+        raise UsageError("is protected by a password", path=source, hint="give a copy without a password") from None
+    except pikepdf.PikepdfError:
+        raise UsageError("is not a PDF pressbook can read", path=source, hint="give a PDF file") from None
     count = len(pdf.pages)
     sides = booklet_sides(count, signature) if mode == "booklet" else two_up_sides(count)
     box = [float(v) for v in pdf.pages[0].mediabox]

@@ -98,15 +98,20 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
-    """Stop a pool's worker processes at once, even those busy with a task (Python 3.14 has a
-    public method for it; before, the pool's process table is the only way in, and
-    tests/test_pieces.py fails if that changes)."""
-    terminate = getattr(pool, "terminate_workers", None)
-    if terminate is not None:
-        terminate()
-        return
-    for process in list(pool._processes.values()):  # noqa: SLF001 - see the docstring
+    """Stop a pool's worker processes at once, even those busy with a task.
+
+    Python has no public way to do this before 3.14, nor to end the wait of the pool's own thread
+    for the rest of a result that a stopped worker was half-way through sending (that thread would
+    wait for ever, and `shutdown` with it): this function is the one place that reaches into the
+    pool for both, and tests/test_pieces.py fails if either stops working."""
+    processes = list(pool._processes.values())  # noqa: SLF001 - see the docstring
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+    # With every worker gone, closing this process's end of the result pipe leaves it with no
+    # writer: a half-read result ends there instead of being waited for.
+    pool._result_queue._writer.close()  # noqa: SLF001
 
 
 def _worker_start() -> None:

@@ -155,6 +155,14 @@ def _pushes(document, root, late: list[tuple[str, str]], pushed: list[str]) -> l
     return sorted(set(more))
 
 
+def blank_pages(document) -> tuple[int, ...]:  # noqa: ANN001 - a WeasyPrint Document
+    """The pages WeasyPrint left blank for a forced break (a section starting on a right-hand page).
+
+    WeasyPrint says so only on a private attribute of its pages: this is the one place that reads
+    it, and tests/test_pdf.py fails if it goes."""
+    return tuple(n for n, page in enumerate(document.pages) if page._page_box.page_type.blank)  # noqa: SLF001
+
+
 def render_pdf(
     html: str,
     *,
@@ -195,10 +203,7 @@ def render_pdf(
                 del page.anchors[name]
             for name, box in page.anchors.items():
                 anchors.setdefault(name, (number, *box))
-        blanks = tuple(
-            n for n, page in enumerate(document.pages) if getattr(getattr(page, "_page_box", None), "page_type", None)
-            and page._page_box.page_type.blank
-        )  # fmt: skip
+        blanks = blank_pages(document)
         data = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=identifier,
