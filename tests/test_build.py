@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pikepdf
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -123,3 +124,30 @@ def test_style_is_the_layouts_then_the_projects_then_the_print_options(make_news
     printing = make_kit(room.project, "mine", marks="crop", bleed="5mm", grayscale=True).layout.style
     assert (printing.font_size, printing.marks, printing.bleed, printing.grayscale) == ("11pt", "crop", "5mm", True)
     assert make_kit(room.project, "mine").style.font_size == "11pt"  # the project's own, for the e-book
+
+
+def test_a_file_a_layout_loads_from_outside_the_watched_folders_is_watched(newsroom, monkeypatch) -> None:
+    # The project's own bulletin template shows a logo kept in static/.
+    newsroom.article("2017/01/a.md")
+    newsroom.article("2017/01/b.md", title="Bài hai", section="Kinh tế")
+    (newsroom.root / "static").mkdir()
+    logo = newsroom.root / "static" / "logo.png"
+    logo.write_bytes(_png("red"))
+    override = newsroom.root / "layouts" / "bulletin" / "edition.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "!default/bulletin/edition.html" %}\n'
+        '{% block cover %}<section class="cover"><img src="static/logo.png" alt="logo"></section>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(newsroom.root)
+    arguments = ["build", "--issue", "2017-01", "--format", "pdf"]
+    assert runner.invoke(app, arguments).exit_code == 0
+    assert "up to date" in runner.invoke(app, arguments).output
+    logo.write_bytes(_png("blue", (90, 60)))
+    again = runner.invoke(app, arguments)
+    assert again.exit_code == 0 and "up to date" not in again.output, again.output
+    # And the PDF shows the new logo: the cached cover piece read the old one, so it is made again.
+    with pikepdf.open(next((newsroom.root / "build" / "2017-01").glob("*.pdf"))) as pdf:
+        sizes = {(int(i.Width), int(i.Height)) for i in pdf.objects if isinstance(i, pikepdf.Stream) and i.get("/Subtype") == "/Image"}
+    assert (90, 60) in sizes and (60, 40) not in sizes, sizes

@@ -136,6 +136,7 @@ def _build(
     warnings = list(selected.problems)
     outputs = []
     rendered = reused = 0
+    loaded: frozenset[Path] = frozenset()
     if progress:
         progress("load", 1, 1)
     clock.lap("load")
@@ -157,7 +158,7 @@ def _build(
         target = folder / f"{stem}.pdf"
         write_atomic(target, result.data)
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
-        rendered, reused = result.rendered, result.reused
+        rendered, reused, loaded = result.rendered, result.reused, result.loaded
         clock.lap("pdf")
         if options.impose:
             from .pdf import impose
@@ -182,7 +183,7 @@ def _build(
             progress("epub", 1, 1)
         clock.lap("epub")
     built = Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused)
-    return built, uptodate.inputs(kit, edition, project.config_path)
+    return built, uptodate.inputs(kit, edition, project.config_path) | loaded
 
 
 class _Clock:

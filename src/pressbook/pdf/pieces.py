@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cache import tool_versions
@@ -30,13 +31,15 @@ PX = join.PT_PER_PX
 
 @dataclass(frozen=True)
 class Result:
-    """The edition's PDF, its page count, and what was said on the way."""
+    """The edition's PDF, its page count, what was said on the way, and every local file the
+    renderer read for it."""
 
     data: bytes
     pages: int
     warnings: tuple[Problem, ...]
     rendered: int
     reused: int
+    loaded: frozenset[Path] = frozenset()
 
 
 _LEADER = re.compile(r"leader\([^)]*\)")
@@ -95,7 +98,10 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         document = documents.edition_document(kit, edition)
         warnings += document.warnings
         whole = renderer.run([task("full", document)])[0]
-        return Result(whole.data, whole.pages, tuple(warnings + renderer_warnings([whole])), renderer.rendered, renderer.reused)
+        return Result(
+            whole.data, whole.pages, tuple(warnings + renderer_warnings([whole])), renderer.rendered, renderer.reused,
+            frozenset(whole.loaded),
+        )  # fmt: skip
 
     headings = tuple(section_view(s, kit, [], body=False) for s in edition.sections)
 
@@ -203,7 +209,12 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         page, _, top, _, _ = piece.anchors.get(view.anchor, (0, 0.0, 0.0, 0.0, 0.0))
         bookmarks.append(join.Bookmark(view.name, start + page, top * PX, tuple(children)))
 
-    joined_key = hashlib.sha256(("\n".join([tool_versions(), *(p.key for p in all_pieces)])).encode()).hexdigest()
+    # Keyed by what the pieces hold, not by their HTML: a piece made again because a file it read
+    # changed has the same HTML.
+    joined = hashlib.sha256(tool_versions().encode())
+    for piece in all_pieces:
+        joined.update(hashlib.sha256(piece.data).digest())
+    joined_key = joined.hexdigest()
     hit = cache.get("merged", joined_key)
     if renderer.progress:
         renderer.progress("merge", 0, 1)
@@ -214,4 +225,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         cache.put("merged", joined_key, data, {"pages": len(plan.layout)})
     if renderer.progress:
         renderer.progress("merge", 1, 1)
-    return Result(data, len(plan.layout), tuple(warnings + renderer_warnings(all_pieces)), renderer.rendered, renderer.reused)
+    return Result(
+        data, len(plan.layout), tuple(warnings + renderer_warnings(all_pieces)), renderer.rendered, renderer.reused,
+        frozenset(path for piece in all_pieces for path in piece.loaded),
+    )  # fmt: skip

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cache import Cache, html_key
+from ..cache import Cache, file_digest, html_key
 
 Progress = Callable[[str, int, int], None]
 
@@ -50,6 +50,7 @@ class Piece:
     blanks: tuple[int, ...]
     warnings: tuple[str, ...]
     refused: tuple[str, ...]
+    loaded: tuple[Path, ...] = ()  # every local file the render read
 
 
 def _render(task: Task) -> dict[str, Any]:
@@ -72,6 +73,8 @@ def _render(task: Task) -> dict[str, Any]:
         "blanks": list(result.blanks),
         "warnings": list(result.warnings),
         "refused": list(result.refused),
+        # Every file the render read, with its digest: the piece is good while they are unchanged.
+        "loaded": [[path, file_digest(Path(path))] for path in result.loaded],
         "seconds": round(time.perf_counter() - started, 3),
         # When it ran (epoch seconds): kept with the cached piece, to study a build's timeline.
         "wall": [round(time.time() - (time.perf_counter() - started), 3), round(time.time(), 3)],
@@ -136,7 +139,17 @@ def _piece(key: str, data: bytes, meta: dict[str, Any]) -> Piece:
         blanks=tuple(meta["blanks"]),
         warnings=tuple(meta["warnings"]),
         refused=tuple(meta["refused"]),
+        loaded=tuple(Path(path) for path, _ in meta.get("loaded", [])),
     )
+
+
+def _still_good(meta: dict[str, Any]) -> bool:
+    """Whether every file a cached piece read is as it was (a template may name a file that is
+    not in the piece's HTML, such as a logo given by a relative address)."""
+    try:
+        return all(file_digest(Path(path)) == digest for path, digest in meta.get("loaded", []))
+    except OSError:
+        return False
 
 
 @dataclass
@@ -193,7 +206,7 @@ class Renderer:
         self._tickets.append((task, stage))
         self._totals[stage] = self._totals.get(stage, 0) + 1
         hit = self.cache.get("pdf", key)
-        if hit is not None:
+        if hit is not None and _still_good(hit[1]):
             self._done[ticket] = _piece(key, hit[0], hit[1])
             self.reused += 1
             self._tick(stage)

@@ -19,12 +19,14 @@ from weasyprint.urls import URLFetcherResponse
 
 
 class ProjectFetcher(URLFetcher):
-    """Reads only files below the `readable` folders and data: URLs; records what it refused."""
+    """Reads only files below the `readable` folders and data: URLs; records what it read and
+    what it refused."""
 
     def __init__(self, readable: Sequence[Path]) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
         self.readable = tuple(p.resolve() for p in readable)
         self.refused: list[str] = []
+        self.loaded: list[str] = []
 
     @staticmethod
     def _inside(path: Path, folder: Path) -> bool:
@@ -41,6 +43,7 @@ class ProjectFetcher(URLFetcher):
             path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
             if path.is_file() and any(self._inside(path, folder) for folder in self.readable):
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                self.loaded.append(str(path))
                 return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
         self.refused.append(url)
         raise ValueError(f"pressbook does not load {url[:120]}")
@@ -51,7 +54,8 @@ class RenderedPdf:
     """A PDF and what happened while making it.
 
     `anchors` maps element ids to (page index, left, top, right, bottom) in CSS pixels;
-    `blanks` lists the pages WeasyPrint left blank for a forced break."""
+    `blanks` lists the pages WeasyPrint left blank for a forced break; `loaded` the local files
+    it read (pictures, fonts, anything a template names)."""
 
     data: bytes
     pages: int
@@ -59,6 +63,7 @@ class RenderedPdf:
     refused: tuple[str, ...]
     anchors: dict[str, tuple[int, float, float, float, float]] = field(default_factory=dict)
     blanks: tuple[int, ...] = ()
+    loaded: tuple[str, ...] = ()
 
 
 MARGIN_BOXES = (
@@ -214,5 +219,6 @@ def render_pdf(
         LOGGER.removeHandler(collector)
         LOGGER.setLevel(previous)
     return RenderedPdf(
-        data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused), anchors, blanks
+        data, len(document.pages), tuple(collector.messages), tuple(fetcher.refused), anchors, blanks,
+        tuple(dict.fromkeys(fetcher.loaded)),
     )
