@@ -44,6 +44,27 @@ def test_pieces_read_like_one_render(sample_project, issue, furniture_pages, tmp
     assert list(a.reader.page_labels) == list(b.reader.page_labels)
     assert a.reader.metadata == b.reader.metadata
     assert a.reader.trailer["/Root"]["/Lang"] == b.reader.trailer["/Root"]["/Lang"] == "vi"
+    # Every word where one render puts it: a section that starts on a left-hand page was set for
+    # a right-hand one and moved when joined.
+    assert _word_boxes(joined.outputs[0].path) == _word_boxes(single_path)
+    starts = {min(n for n in b.find(s.articles[0].title) if n > 1) % 2 for s in joined.edition.sections}
+    assert starts == {0, 1}  # sections on both sides, so both ways are checked
+
+
+def _word_boxes(pdf: Path) -> list[tuple[int, str, int, int]]:
+    """(page, word, left, top) of every word, to the nearest point, as poppler reads them."""
+    import re
+    import subprocess
+
+    from lxml import etree
+
+    layout = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
+    return [
+        (number, word.text, round(float(word.get("xMin"))), round(float(word.get("yMin"))))
+        for number, page in enumerate(tree.iter("{*}page"))
+        for word in page.iter("{*}word")
+    ]
 
 
 def test_jobs_one_gives_the_same_bytes(sample_project, tmp_path, monkeypatch) -> None:
@@ -128,10 +149,13 @@ def test_contents_shorter_than_planned_leave_blank_pages() -> None:
     from pressbook.pdf.pool import Piece
 
     section = Piece("k", b"", 3, {}, (), (), ())
-    plan, starts = _plan(4, [section, section], front_used=3)
+    plan, starts = _plan(4, [section, section], front_used=3, right=True)
     assert plan.layout[:4] == (("front", 0), ("front", 1), ("front", 2), ("blank", None))
     assert starts == [4, 8]  # the sections start where the numbers printed in the contents say
     assert plan.layout[7] == ("blank", None)  # before the second section's right-hand page
+    # Where sections start on either side, no blank page but the one the short contents left.
+    plan, starts = _plan(4, [section, section], front_used=3)
+    assert starts == [4, 7] and [kind for kind, _ in plan.layout].count("blank") == 1
 
 
 def test_workers_are_forked_only_while_no_other_thread_runs() -> None:

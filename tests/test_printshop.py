@@ -29,10 +29,21 @@ def test_crop_marks_and_bleed(sample_project, tmp_path) -> None:
             for outer, inner, sign in zip(bleed, trim, (-1, -1, 1, 1)):
                 assert (outer - inner) * sign == pytest.approx(3 * MM, abs=0.05)  # 3 mm of bleed all round
             assert media[0] <= bleed[0] and media[2] >= bleed[2]  # the marks are drawn in the bleed
-        # The crop marks: WeasyPrint draws them as a form of lines on every page.
+        # The crop marks: WeasyPrint draws them as a form of lines on every page (on a piece's
+        # pages, inside the page furniture laid over them).
         for page in document.pages:
-            forms = [x.read_bytes() for x in page.Resources.XObject.values() if x.get("/Subtype") == "/Form"]
-            assert any(re.search(rb"\bm\b", f) and re.search(rb"\bl\b", f) for f in forms)
+            assert any(re.search(rb"\bm\b", f) and re.search(rb"\bl\b", f) for f in _forms(page.Resources)), page
+
+
+def _forms(resources, depth: int = 0) -> list[bytes]:
+    """The content of every form a page draws, forms inside forms too."""
+    found = []
+    for xobject in (resources.get("/XObject") or {}).values() if resources is not None else []:
+        if xobject.get("/Subtype") == "/Form":
+            found.append(xobject.read_bytes())
+            if depth < 4:
+                found += _forms(xobject.get("/Resources"), depth + 1)
+    return found
 
 
 def _coloured_pixels(pdf, pages: int | None = None) -> int:

@@ -141,7 +141,7 @@ class Style(_Frozen):
     text_color: Annotated[str, _css(_COLOUR, '"#1a1a1a"')] = "#1a1a1a"
     accent_color: Annotated[str, _css(_COLOUR, '"#9b1c1c"')] = "#9b1c1c"
     rule_color: Annotated[str, _css(_COLOUR, '"#8a8a8a"')] = "#8a8a8a"
-    section_break: Annotated[str, _css(r"right|page|auto", '"right", "page" or "auto"')] = "right"
+    section_break: Annotated[str, _css(r"right|page|auto", '"page", "right" or "auto"')] = "page"
     body_font: Annotated[str | None, _css(_FAMILY, '"Noto Serif"')] = None  # None: the fonts' body family
     heading_font: Annotated[str | None, _css(_FAMILY, '"Noto Sans"')] = None  # None: the fonts' heading family
     marks: Annotated[str | None, _css(r"none|crop|cross|crop cross", '"crop", "cross" or "crop cross"')] = None

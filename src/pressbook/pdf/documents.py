@@ -76,7 +76,11 @@ def _document(kit: Kit, template: str, context: dict, warnings: Sequence[Problem
     return PrintDocument(html, kit.base_url, kit.readable, tuple(warnings))
 
 
-FURNITURE_LEAD = 2
+def furniture_lead(first: int) -> int:
+    """Empty pages a page-furniture document begins with, so that its first real page is the
+    edition's page `first` on its side (right-hand for an even index) and not the document's
+    `:first` page."""
+    return 2 + first % 2
 
 
 @dataclass(frozen=True)
@@ -148,17 +152,14 @@ def edition_document(
 
 def furniture_document(kit: Kit, edition: Edition, furniture: Sequence[PageFurniture], first: int = 0) -> PrintDocument:
     """Empty pages carrying the layout's running heads and page numbers, one per edition page, for
-    the edition's pages from `first` (0-based, a right-hand page) on. The document begins with
-    FURNITURE_LEAD empty pages (so that its first real page is a right-hand page, and not the
-    document's `:first` page), and numbers its first real page `first + 1`."""
-    if first % 2:
-        raise ValueError("page furniture can only begin on a right-hand page")
+    the edition's pages from `first` (0-based) on. The document begins with `furniture_lead(first)`
+    empty pages and numbers its first real page `first + 1`."""
     context = {
         "pub": kit.publication,
         "edition": edition,
         "pages": furniture,
         "start": first + 1,
-        "lead": FURNITURE_LEAD,
+        "lead": furniture_lead(first),
         "meta": _meta(kit, edition.title, edition.title, [], kit.moment(edition.date)),
     }
     return _document(kit, "furniture.html", context)

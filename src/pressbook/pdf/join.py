@@ -175,6 +175,15 @@ def _lay_over(pdf: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page, num
     page.contents_add(pikepdf.Stream(pdf, b"\nQ\nq " + bytes(name.unparse()) + b" Do Q\n"), prepend=False)
 
 
+def _mirror(pdf: pikepdf.Pdf, page: pikepdf.Page, dx: float) -> None:
+    """Move a page's text block `dx` points sideways, and its link areas with it."""
+    page.contents_add(pikepdf.Stream(pdf, f"q 1 0 0 1 {dx:.4f} 0 cm\n".encode()), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"), prepend=False)
+    for annotation in page.obj.get("/Annots", []):
+        rect = [float(v) for v in annotation.Rect]
+        annotation.Rect = [rect[0] + dx, rect[1], rect[2] + dx, rect[3]]
+
+
 def assemble(
     front: bytes,
     sections: Sequence[bytes],
@@ -183,8 +192,13 @@ def assemble(
     bookmarks: Sequence[Bookmark],
     links: Sequence[Link],
     fonts: fontlib.FontSet,
+    mirror: float = 0.0,
 ) -> bytes:
-    """One PDF from the front matter, the sections' pieces and the furniture, as `plan` lays them out."""
+    """One PDF from the front matter, the sections' pieces and the furniture, as `plan` lays them out.
+
+    Each piece was set as if its first page were a right-hand page. A piece that lands on a
+    left-hand page has its sides the other way round: its text blocks move sideways by `mirror`
+    points (the outer margin less the inner one) on left-hand pages, back on right-hand ones."""
     pdf = pikepdf.open(BytesIO(front))
     sources = [pikepdf.open(BytesIO(data)) for data in sections]
     overlays = sorted(furniture, key=lambda overlay: overlay.first)
@@ -205,6 +219,8 @@ def assemble(
         else:
             index, page = where  # type: ignore[misc]
             pdf.pages.append(sources[index].pages[page])
+            if mirror and (number - page) % 2:  # set for the other side
+                _mirror(pdf, pdf.pages[-1], mirror if number % 2 else -mirror)
     for number, (kind, _) in enumerate(plan.layout):
         if kind == "section":
             _lay_over(pdf, pdf.pages[number], furniture_page(number), number)

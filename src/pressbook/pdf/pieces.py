@@ -48,9 +48,24 @@ FURNITURE_PAGES = 32
 
 
 def in_pieces(kit: Kit, edition: Edition) -> bool:
-    """Whether the layout starts every section on a right-hand page (so sections can be pieces)."""
+    """Whether the layout starts every section on a new page (so sections can be pieces)."""
     layout = kit.layout
-    return layout.pieces and layout.style.section_break == "right" and len(edition.sections) > 1
+    return layout.pieces and layout.style.section_break in ("page", "right") and len(edition.sections) > 1
+
+
+_UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
+
+
+def _points(length: str) -> float:
+    """A checked style length ("17mm") in PDF points."""
+    return float(length[:-2]) * _UNITS[length[-2:]]
+
+
+def mirror(kit: Kit) -> float:
+    """How far a page's text block moves from a right-hand to a left-hand page: the outer margin
+    less the inner one, in points."""
+    style = kit.layout.style
+    return _points(style.margin_outer) - _points(style.margin_inner)
 
 
 def renderer_warnings(pieces: Sequence[Piece | RenderedPdf]) -> list[Problem]:
@@ -66,8 +81,12 @@ def renderer_warnings(pieces: Sequence[Piece | RenderedPdf]) -> list[Problem]:
     return found
 
 
-def _plan(front_pages: int, sections: Sequence[Piece], front_used: int | None = None) -> tuple[join.Plan, list[int]]:
-    """Where every page comes from, and the first page (0-based) of each section's piece.
+def _plan(
+    front_pages: int, sections: Sequence[Piece], front_used: int | None = None, right: bool = False
+) -> tuple[join.Plan, list[int]]:
+    """Where every page comes from, and the first page (0-based) of each section's piece. With
+    `right` (the layout's sections start on a right-hand page) a blank page goes before a
+    section that would start on a left-hand one.
 
     The front matter has `front_pages` places; when its final render is shorter (`front_used`),
     the places it leaves are blank pages."""
@@ -75,7 +94,7 @@ def _plan(front_pages: int, sections: Sequence[Piece], front_used: int | None = 
     layout: list[tuple[str, object]] = [("front", i) if i < used else ("blank", None) for i in range(front_pages)]
     starts = []
     for index, piece in enumerate(sections):
-        if len(layout) % 2 == 1:  # the next page would be a left-hand page
+        if right and len(layout) % 2 == 1:  # the next page would be a left-hand page
             layout.append(("blank", None))
         starts.append(len(layout))
         layout += [("section", (index, page)) for page in range(piece.pages)]
@@ -104,6 +123,8 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         )  # fmt: skip
 
     headings = tuple(section_view(s, kit, [], body=False) for s in edition.sections)
+    right = kit.layout.style.section_break == "right"  # else sections start on either side
+    shift = mirror(kit)
 
     def front(pages: dict[str, str], guess: bool = False) -> Task:
         document = documents.edition_document(kit, edition, piece="front", pages=pages, views=headings)
@@ -132,7 +153,8 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         first, last = group
         low = 0 if first == 0 else starts[first]
         end = starts[last] + sections[last].pages
-        high = len(plan.layout) if last == len(tickets) - 1 else end + end % 2
+        # ... and the blank page a right-hand start puts before the next section.
+        high = len(plan.layout) if last == len(tickets) - 1 else end + (end % 2 if right else 0)
         furniture = []
         for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
             if kind == "section":
@@ -164,7 +186,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
             groups.append((first, index))
             first = index + 1
             if renderer.unfinished(tickets):  # else the final contents go first
-                furnish(*_plan(front_pages, sections))
+                furnish(*_plan(front_pages, sections, right=right))
 
     # The contents' final numbers. If they change the length of the contents (rare), the
     # contents and the furniture are done again; should they still not settle after three
@@ -172,7 +194,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
     # pages, so this always ends.
     tries = 0
     while True:
-        plan, starts = _plan(front_pages, sections)
+        plan, starts = _plan(front_pages, sections, right=right)
         numbers = {
             article.anchor: str(start + piece.anchors[article.anchor][0] + 1)
             for view, piece, start in zip(views, sections, starts)
@@ -185,12 +207,12 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
             break
         tries += 1
         if front_piece.pages < front_pages and tries >= 3:
-            plan, starts = _plan(front_pages, sections, front_piece.pages)
+            plan, starts = _plan(front_pages, sections, front_piece.pages, right=right)
             break
         front_pages = front_piece.pages
     overlays = renderer.wait([made[group][2] for group in groups])
     furniture = [
-        join.Furniture(piece.data, made[group][1], documents.FURNITURE_LEAD)
+        join.Furniture(piece.data, made[group][1], documents.furniture_lead(made[group][1]))
         for group, piece in zip(groups, overlays)
     ]
     all_pieces = [*sections, front_piece, *overlays]
@@ -204,7 +226,10 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
             if f"toc-{article.anchor}" in front_piece.anchors:
                 toc_page, x1, y1, x2, y2 = front_piece.anchors[f"toc-{article.anchor}"]
                 links.append(
-                    join.Link(toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX, left * PX)
+                    join.Link(
+                        toc_page, (x1 * PX, y1 * PX, x2 * PX, y2 * PX), start + page, top * PX,
+                        left * PX + (shift if start % 2 and (start + page) % 2 else -shift if start % 2 else 0.0),
+                    )  # fmt: skip
                 )
         page, _, top, _, _ = piece.anchors.get(view.anchor, (0, 0.0, 0.0, 0.0, 0.0))
         bookmarks.append(join.Bookmark(view.name, start + page, top * PX, tuple(children)))
@@ -221,7 +246,9 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
     if hit is not None:
         data = hit[0]
     else:
-        data = join.assemble(front_piece.data, [p.data for p in sections], plan, furniture, bookmarks, links, kit.fonts)
+        data = join.assemble(
+            front_piece.data, [p.data for p in sections], plan, furniture, bookmarks, links, kit.fonts, shift
+        )
         cache.put("merged", joined_key, data, {"pages": len(plan.layout)})
     if renderer.progress:
         renderer.progress("merge", 1, 1)

@@ -73,7 +73,13 @@ MARGIN_BOXES = (
 )  # fmt: skip
 # A piece of an edition is rendered without page furniture (pressbook adds heads and numbers once
 # the page numbers are known) and without bookmarks (the outline is built for the whole edition).
-NO_FURNITURE = "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " }"
+# Nor printer's marks: a piece's pages may be moved sideways when joined (see join.py), and the
+# marks are drawn with the furniture, where they stay put.
+NO_FURNITURE = (
+    "@page { marks: none !important; "
+    + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES)
+    + " }"
+)
 NO_BOOKMARKS = "* { bookmark-level: none !important; }"
 
 
