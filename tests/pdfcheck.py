@@ -30,6 +30,17 @@ class Pdf:
         wanted = " ".join(phrase.split())
         return [n for n, text in enumerate(self.pages) if wanted in " ".join(text.split())]
 
+    def text_sizes(self, page: int) -> list[tuple[float, str]]:
+        """(size in points, text) of every run of text drawn on a page, as the reader scales it."""
+        runs: list[tuple[float, str]] = []
+
+        def visit(text, cm, tm, font, size) -> None:  # noqa: ANN001 - pypdf's visitor
+            if text.strip():
+                runs.append((round(abs(size * (tm[3] or 1) * (cm[3] or 1)), 1), text.strip()))
+
+        self.reader.pages[page].extract_text(visitor_text=visit)
+        return runs
+
     def fonts(self) -> dict[str, bool]:
         """BaseFont name -> embedded?, for every font on every page."""
         found: dict[str, bool] = {}

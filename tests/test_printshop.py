@@ -14,6 +14,8 @@ from lxml import etree
 
 from pressbook.build import BuildOptions, build
 
+from .pdfcheck import Pdf
+
 MM = 72 / 25.4
 
 
@@ -106,3 +108,10 @@ def test_large_print_renders_the_sample_without_overflow(sample_project, tmp_pat
     with pikepdf.open(result.outputs[0].path) as document:
         box = document.pages[0].mediabox
         assert round(float(box[2]) / MM) == 210  # A4
+    # After the cover, nothing under 14 pt: captions, tables, notes, running heads, page numbers.
+    pdf = Pdf.open(result.outputs[0].path)
+    small = [(n + 1, size, text) for n in range(1, len(pdf.pages)) for size, text in pdf.text_sizes(n) if size < 14]
+    assert small == [], small[:10]
+    # And every page after the cover has its page number, last on the page.
+    for number, text in enumerate(pdf.pages[1:], start=2):
+        assert text.split()[-1] == str(number), (number, text.split()[-3:])
