@@ -110,17 +110,19 @@ def test_cover_and_running_heads(bulletin) -> None:
     assert "Thứ Ba, ngày 31/01/2017" in cover and "LỜI TÒA SOẠN" in cover
     assert not cover.strip().endswith("1")  # no page number on the cover
     sections = {s.name for s in edition.sections}
+    starts = [min(p for p in pdf.find(section.articles[0].title) if p > 1) for section in edition.sections]
+    assert starts == sorted(starts) and {n % 2 for n in starts} == {0, 1}  # on either side, in order
     for number, text in enumerate(pdf.pages[2:], start=3):
         lines = [line for line in text.splitlines() if line.strip()]
         assert len(lines) > 2, (number, lines)  # no blank page: sections start on either side
         # Margin boxes come last in the text: the running head, then the page number.
         if number % 2 == 0:  # verso: the edition title
             assert lines[-2] == "Bản tin tháng 1/2017", (number, lines[-2])
+        elif number - 1 in starts:  # a recto where a section opens: its heading, and no head above it
+            assert lines[0] in {name.upper() for name in sections} and lines[-2] not in sections, (number, lines)
         else:  # recto: the section
             assert lines[-2] in sections, (number, lines[-2])
         assert lines[-1] == str(number)
-    starts = [min(p for p in pdf.find(section.articles[0].title) if p > 1) for section in edition.sections]
-    assert starts == sorted(starts) and {n % 2 for n in starts} == {0, 1}  # on either side, in order
 
 
 def test_two_builds_are_byte_identical(bulletin, sample_project, tmp_path) -> None:

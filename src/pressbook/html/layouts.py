@@ -19,6 +19,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from .. import i18n
+from .headlines import headline
 from ..config import LayoutFile, Style, toml_key_line
 from ..errors import ConfigError, UsageError, validation_problems
 
@@ -73,6 +74,7 @@ def environment(project_layouts: Path, language: str) -> jinja2.Environment:
     env.filters["dateline"] = lambda d: i18n.dateline(d, language)
     env.filters["short_date"] = lambda d: i18n.short_date(d, language)
     env.filters["paragraphs"] = paragraphs
+    env.filters["headline"] = headline
     return env
 
 

@@ -85,10 +85,13 @@ def furniture_lead(first: int) -> int:
 
 @dataclass(frozen=True)
 class PageFurniture:
-    """What the running heads of one page of a pieced edition say."""
+    """What the running heads of one page of a pieced edition say: its section (named where the
+    section opens, where the head stays empty, as over a whole render's section heading), and
+    whether the page is blank."""
 
     section: str
     blank: bool
+    opening: bool = False
 
 
 def section_views(kit: Kit, edition: Edition) -> tuple[tuple[SectionView, ...], list[Problem]]:

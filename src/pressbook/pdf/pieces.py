@@ -159,7 +159,9 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         for kind, where in plan.layout[low:high] + (("blank", None),) * (high - len(plan.layout)):
             if kind == "section":
                 index, page = where  # type: ignore[misc]
-                furniture.append(documents.PageFurniture(views[index].name, page in sections[index].blanks))
+                furniture.append(
+                    documents.PageFurniture(views[index].name, page in sections[index].blanks, opening=page == 0)
+                )
             else:
                 furniture.append(documents.PageFurniture("", True))
         document = documents.furniture_document(kit, edition, furniture, first=low)

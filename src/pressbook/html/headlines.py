@@ -1,0 +1,68 @@
+"""Headlines set as a Vietnamese compositor sets them: never broken inside a word, never ending on
+a line of one syllable.
+
+Vietnamese writes its words as syllables between spaces ("vùng cao", "Giao thừa", "ruộng bậc
+thang"), so a line may not break at every space. Where the words are is found by underthesea's
+word segmenter; each word of several syllables is bound (`white-space: nowrap`), and so are the
+last two syllables, so that no headline leaves one syllable alone on its last line."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from html import escape
+
+from markupsafe import Markup
+
+_BOUND = '<span class="bound">{}</span>'
+
+
+def _skeleton(text: str) -> str:
+    """Letters and digits without marks, lower case: how the segmenter's words are found again
+    in the headline (it may move a tone mark: "Hoà" comes back as "Hòa")."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if ch.isalnum() and not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4096)
+def words(title: str) -> tuple[tuple[int, int], ...]:
+    """Where the words of several syllables stand in `title`: (start, end) character offsets."""
+    from underthesea import word_tokenize  # loaded only when a headline is set
+
+    # Each character of the title that the skeleton keeps, by its place in the title.
+    places = [i for i, ch in enumerate(title) if _skeleton(ch)]
+    letters = "".join(_skeleton(title[i]) for i in places)
+    spans, cursor = [], 0
+    for token in word_tokenize(title):
+        wanted = _skeleton(token)
+        if not wanted:
+            continue
+        found = letters.find(wanted, cursor)
+        if found < 0:
+            continue  # the segmenter changed more than marks: leave this word free
+        start, end = places[found], places[found + len(wanted) - 1] + 1
+        cursor = found + len(wanted)
+        if " " in title[start:end]:
+            spans.append((start, end))
+    return tuple(spans)
+
+
+def headline(title: str) -> Markup:
+    """A headline as HTML whose words, and last two syllables, cannot be broken apart."""
+    title = " ".join(title.split())
+    if not title:
+        return Markup("")
+    spans = list(words(title))
+    # The last two syllables go together (with the words they belong to).
+    last = [m.span() for m in re.finditer(r"\S+", title)][-2:]
+    if len(last) == 2:
+        tail = (last[0][0], last[1][1])
+        overlapping = [s for s in spans if s[1] > tail[0]]
+        spans = [s for s in spans if s[1] <= tail[0]] + [(min([tail[0], *(s[0] for s in overlapping)]), tail[1])]
+    out, cursor = [], 0
+    for start, end in sorted(spans):
+        out.append(escape(title[cursor:start], quote=False))
+        out.append(_BOUND.format(escape(title[start:end], quote=False)))
+        cursor = end
+    out.append(escape(title[cursor:], quote=False))
+    return Markup("".join(out))
