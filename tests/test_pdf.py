@@ -270,3 +270,35 @@ def test_blank_pages_left_for_a_forced_break_are_found() -> None:
     html = '<p>Một</p><p style="break-before: right">Hai</p><p style="break-before: right">Ba</p>'
     document = HTML(string=html).render()
     assert len(document.pages) == 5 and blank_pages(document) == (1, 3)
+
+
+def _contents_lines(pdf_path, pages: range) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(pages.start + 1), "-l", str(pages.stop), str(pdf_path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_contents_entries_end_with_three_dots_at_least_and_their_number(newsroom, tmp_path) -> None:
+    # Titles of every length, so that some end just short of the number's place.
+    for n in range(24):
+        newsroom.article(f"2017/01/bai-{n:02d}.md", title="Bài " + " ".join(["chữ"] * (6 + n)), date=f"2017-01-{n + 2:02d}")
+    newsroom.article("2017/01/khac.md", title="Tin kinh tế", section="Kinh tế", date="2017-01-28")
+    result = build(newsroom.project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=tmp_path))
+    lines = _contents_lines(result.outputs[0].path, range(1, 4))
+    entries = [line for line in lines if re.search(r"\d+$", line) and "chữ" in line or re.fullmatch(r"[. ]+\d+", line)]
+    assert len([line for line in lines if re.search(r"\.\s*\d+$", line)]) == 25
+    for line in lines:
+        if re.search(r"\.\s*\d+$", line):  # the last line of an entry
+            assert re.search(r"[^\s.]\s*(\.\s*){3,}\d+$", line), line  # words, three dots or more, the number
+    assert entries
+
+
+def test_bulletin_contents_have_no_line_of_dots_alone(bulletin) -> None:
+    result, _, _ = bulletin
+    path = next(o.path for o in result.outputs if o.format == "pdf")
+    for line in _contents_lines(path, range(1, 2)):
+        assert not re.fullmatch(r"[. ]+\d*", line), line

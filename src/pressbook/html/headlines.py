@@ -47,22 +47,28 @@ def words(title: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def headline(title: str) -> Markup:
-    """A headline as HTML whose words, and last two syllables, cannot be broken apart."""
+def headline(title: str, tail: str = "") -> Markup:
+    """A headline as HTML whose words, and last two syllables, cannot be broken apart; `tail`
+    (HTML, such as a contents entry's dots and page number) is bound to its last syllables."""
     title = " ".join(title.split())
     if not title:
-        return Markup("")
+        return Markup(tail)
     spans = list(words(title))
-    # The last two syllables go together (with the words they belong to).
+    # The last two syllables go together (with the words they belong to), and with the tail.
     last = [m.span() for m in re.finditer(r"\S+", title)][-2:]
-    if len(last) == 2:
-        tail = (last[0][0], last[1][1])
-        overlapping = [s for s in spans if s[1] > tail[0]]
-        spans = [s for s in spans if s[1] <= tail[0]] + [(min([tail[0], *(s[0] for s in overlapping)]), tail[1])]
+    end = (last[0][0], last[-1][1])
+    overlapping = [s for s in spans if s[1] > end[0]]
+    spans = [s for s in spans if s[1] <= end[0]] + [(min([end[0], *(s[0] for s in overlapping)]), end[1])]
     out, cursor = [], 0
-    for start, end in sorted(spans):
+    for start, stop in sorted(spans):
         out.append(escape(title[cursor:start], quote=False))
-        out.append(_BOUND.format(escape(title[start:end], quote=False)))
-        cursor = end
+        text = escape(title[start:stop], quote=False)
+        if (start, stop) == spans[-1] and (stop > start + len(title[start:stop].split()[0]) or tail):
+            out.append(_BOUND.format(text + tail))
+        elif " " in title[start:stop]:
+            out.append(_BOUND.format(text))
+        else:
+            out.append(text)
+        cursor = stop
     out.append(escape(title[cursor:], quote=False))
     return Markup("".join(out))
