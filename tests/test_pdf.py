@@ -302,3 +302,16 @@ def test_bulletin_contents_have_no_line_of_dots_alone(bulletin) -> None:
     path = next(o.path for o in result.outputs if o.format == "pdf")
     for line in _contents_lines(path, range(1, 2)):
         assert not re.fullmatch(r"[. ]+\d*", line), line
+
+
+def test_a_cover_without_picture_shows_the_stories_and_a_volume_its_range(sample_project, tmp_path) -> None:
+    # February has no cover picture; the 2017 volume is dated by its range, not by its last article.
+    february = Pdf.open(build(sample_project, BuildOptions(issue="2017-02", formats=("pdf",), out_dir=tmp_path / "f")).outputs[0].path)
+    edition = load_edition(sample_project, "2017-02").edition
+    cover = " ".join(february.pages[0].split())
+    assert "TRONG SỐ NÀY" in cover.upper()
+    for section in edition.sections[:4]:
+        assert " ".join(section.articles[0].title.split()) in cover, section.articles[0].title
+    volume = Pdf.open(build(sample_project, BuildOptions(issue="2017", formats=("pdf",), out_dir=tmp_path / "v")).outputs[0].path)
+    cover = " ".join(volume.pages[0].split())
+    assert "Năm 2017 · Số 1–3" in cover and "22/03/2017" not in cover

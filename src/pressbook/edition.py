@@ -130,6 +130,7 @@ class Edition:
     language: str
     sections: tuple[Section, ...]
     manifest: Path | None = None  # the issues/<issue>.toml it was made with, if any
+    kind: PeriodKind = "month"  # what the issue covers: a year's volume is dated by its range
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -256,4 +257,5 @@ def select(
         language=language,
         sections=section_list,
         manifest=manifest.path if manifest else None,
+        kind=period.kind,
     )

@@ -37,6 +37,8 @@ MESSAGES = {
     "bulletin": "Bulletin",
     "week": "week",
     "volume": "Volume",
+    "year": "Year",
+    "highlights": "In this issue",
 }
 
 

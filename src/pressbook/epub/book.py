@@ -28,7 +28,7 @@ from ..errors import EditionError, Problem
 from ..html import fonts as fontlib
 from ..html import layouts, markdown
 from ..html.kit import Kit
-from ..html.views import article_view, cover_picture, glyph_problems, picture_resolver
+from ..html.views import article_view, cover_picture, glyph_problems, issue_line, picture_resolver
 from . import cover as coverlib
 
 TEXT = "text"
@@ -213,11 +213,9 @@ def _chapters(
 
 def _cover(kit: Kit, edition: Edition, cache: Cache) -> tuple[bytes, str, list[Problem]]:
     """The cover picture (PNG), the issue line it shows, and why its picture was refused, if it was."""
-    pub, fonts, labels = kit.publication, kit.fonts, kit.labels
+    pub, fonts = kit.publication, kit.fonts
     picture, refused = cover_picture(kit, edition, fallback=True)
-    line = " · ".join(
-        filter(None, [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, edition.language)])
-    )
+    line = issue_line(edition, kit)
     cover_text = coverlib.CoverText(pub.name, pub.publisher, edition.title, line, pub.website or pub.name)
     accent = kit.style.accent_color
     cover_key = [

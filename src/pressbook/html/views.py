@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import images, text
+from .. import i18n, images, text
 from ..body import to_text
 from ..articles import Article
 from ..edition import Edition, Section
@@ -46,6 +46,18 @@ class SectionView:
     name: str
     anchor: str
     articles: tuple[ArticleView, ...]
+
+
+def issue_line(edition: Edition, kit: Kit) -> str:
+    """What the cover says under the title: "Số 1 · Thứ Ba, ngày 31/01/2017", or for a year's
+    volume its range, "Năm 2017 · Số 1–3" (the months its articles come from), never one day."""
+    labels = kit.labels
+    if edition.kind == "year":
+        months = sorted({a.date.astimezone(kit.tz).month for a in edition.articles})
+        numbers = f"{months[0]}–{months[-1]}" if len(months) > 1 else f"{months[0]}" if months else ""
+        return " · ".join(filter(None, [f"{labels['year']} {edition.date.year}", f"{labels['number']} {numbers}" if numbers else ""]))
+    parts = [f"{labels['number']} {edition.number}" if edition.number else "", i18n.long_date(edition.date, edition.language)]
+    return " · ".join(filter(None, parts))
 
 
 def picture_resolver(

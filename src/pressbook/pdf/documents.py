@@ -19,7 +19,7 @@ from ..errors import EditionError, Problem
 from ..html import fonts as fontlib
 from ..html import layouts
 from ..html.kit import Kit
-from ..html.views import SectionView, article_view, cover_picture, glyph_problems, section_view
+from ..html.views import SectionView, article_view, cover_picture, glyph_problems, issue_line, section_view
 
 # Which piece of an edition a document holds: all of it, its cover and contents, or sections.
 PieceKind = Literal["full", "front", "sections"]
@@ -142,6 +142,7 @@ def edition_document(
         "pages": pages,
         "sections": views,
         "cover_image": cover,
+        "issue_line": issue_line(edition, kit),
         "meta": _meta(
             kit,
             f"{pub.name} – {edition.title}",
