@@ -34,7 +34,7 @@ def test_raw_table_with_blank_lines_stays_one_table():
     html = render("<table>\n<tr><td>Xã</td>\n\n<td>Số hộ</td></tr>\n</table>\n").html
     tree = lxml_html.fragment_fromstring(html, create_parent="div")
     assert len(tree.findall(".//table")) == 1
-    assert [td.text for td in tree.iter("td")] == ["Xã", "Số hộ"]
+    assert [td.text_content() for td in tree.iter("td")] == ["Xã", "Số hộ"]
 
 
 @pytest.mark.parametrize(
@@ -111,3 +111,30 @@ def test_headings_keep_their_words_at_every_level(target):
         if target == "epub"
         else [("3", "Một"), ("4", "Hai"), ("5", "Ba"), ("6", "Bốn")]
     )
+
+
+def test_tables_are_set_for_print() -> None:
+    body = (
+        "Kết quả tại 6 xã như sau:\n\n"
+        "| Xã | Diện tích (ha) | Năng suất (tạ/ha) | Ghi chú |\n|---|---|:---:|---|\n"
+        "| Chiềng Ly | 612 | 54,2 | tốt |\n| **Cộng 6 xã** | **2.646** | **49,1** | 1 |\n"
+    )
+    html = markdown.to_html(body, target="print", resolve=lambda src: None).html
+    # The sentence that introduces the table stays on its page.
+    assert '<p class="lead-in">Kết quả tại 6 xã như sau:</p>' in html
+    # A column of numbers is aligned right, its heading too; the author's alignment stays.
+    assert '<th class="num"><span class="bound">Diện tích (ha)</span></th>' in html
+    assert '<td class="num">612</td>' in html and '<td class="num"><strong>2.646</strong></td>' in html
+    assert '<td style="text-align:center">54,2</td>' in html
+    assert "<td>tốt</td>" in html  # words and numbers mixed: left as they are
+    # Words are never broken inside, nor a number from its noun at a cell's end.
+    assert '<span class="bound">Năng suất</span> (<span class="nobreak">tạ/ha</span>)' in html
+    assert '<strong><span class="bound">Cộng 6 xã</span></strong>' in html
+    # The e-book's reader sets its own lines: its tables are left alone.
+    epub = markdown.to_html(body, target="epub", resolve=lambda src: None).html
+    assert "bound" not in epub and "lead-in" not in epub
+
+
+def test_a_paragraph_without_a_colon_before_a_table_is_not_bound_to_it() -> None:
+    html = markdown.to_html("Một đoạn văn.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", target="print", resolve=lambda src: None).html
+    assert "lead-in" not in html

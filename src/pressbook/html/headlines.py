@@ -47,6 +47,17 @@ def words(title: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def bound_words(text: str) -> Markup:
+    """Text as HTML whose words of several syllables cannot be broken apart (spaces kept as they are)."""
+    out, cursor = [], 0
+    for start, end in words(text) if text.strip() else ():
+        out.append(escape(text[cursor:start], quote=False))
+        out.append(_BOUND.format(escape(text[start:end], quote=False)))
+        cursor = end
+    out.append(escape(text[cursor:], quote=False))
+    return Markup("".join(out))
+
+
 def headline(title: str, tail: str = "") -> Markup:
     """A headline as HTML whose words, and last two syllables, cannot be broken apart; `tail`
     (HTML, such as a contents entry's dots and page number) is bound to its last syllables."""

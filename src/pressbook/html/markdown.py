@@ -294,4 +294,61 @@ def to_html(body: str, *, target: Target, resolve: ImageResolver, prefix: str = 
         return value if value in _OWN_VALUES.get(name, ()) else None
 
     clean = sanitise(html, picture, own_attribute)
+    if "<table" in clean and target != "epub":
+        clean = set_tables(clean)
     return BodyHtml(clean, tuple(shown), tuple(refused))
+
+
+_NUMBER = re.compile(r"[+\-−–]?\d[\d.,  ]*%?")
+
+
+def set_tables(html: str) -> str:
+    """Tables set for print: columns of numbers aligned right (where the author gave no
+    alignment), cell words never broken inside, and the sentence that introduces a table kept
+    on its page (a paragraph ending with ':' just before it)."""
+    from lxml import html as lxml_html
+
+    from markupsafe import Markup
+
+    from .headlines import bound_words, headline
+
+    def bind(text: str | None, whole: bool) -> tuple[str | None, list]:
+        """Text and the elements that follow it, its words bound (and its last two syllables,
+        when it is a cell's whole text)."""
+        if not text or " " not in text.strip():
+            return text, []
+        if whole and len(text.split()) <= 3:  # a short cell ("Cộng 6 xã") on one line
+            marked = Markup('<span class="bound">{}</span>').format(" ".join(text.split()))
+        else:
+            marked = headline(text) if whole else bound_words(text)
+        holder = lxml_html.fragment_fromstring(f"<span>{marked}</span>")
+        return holder.text, list(holder)
+
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for table in root.iter("table"):
+        rows = [row.findall("./*") for row in table.iter("tr")]
+        body = [row for row in rows[1:] if row and all(cell.tag == "td" for cell in row)]
+        for column in range(max((len(row) for row in rows), default=0)):
+            cells = [row[column] for row in body if column < len(row)]
+            if cells and all(_NUMBER.fullmatch(cell.text_content().strip()) for cell in cells):
+                for row in rows:
+                    if column < len(row) and not row[column].get("style"):
+                        row[column].set("class", "num")
+        for cell in (cell for row in rows for cell in row):
+            everything = cell.text_content()
+            for element in list(cell.iter()):
+                # A run that is the cell's whole text (a plain cell, or one in bold) also keeps
+                # its last two syllables together: "Cộng / 6 xã", never "Cộng 6 / xã".
+                whole = not len(element) and element.text_content() == everything
+                element.text, added = bind(element.text, whole)
+                for position, child in enumerate(added):
+                    element.insert(position, child)
+                if element is not cell and element.tail:
+                    parent = element.getparent()
+                    element.tail, added = bind(element.tail, False)
+                    for offset, child in enumerate(added, start=1):
+                        parent.insert(parent.index(element) + offset, child)
+        previous = table.getprevious()
+        if previous is not None and previous.tag == "p" and previous.text_content().rstrip().endswith(":"):
+            previous.set("class", " ".join(filter(None, [previous.get("class"), "lead-in"])))
+    return "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else html
