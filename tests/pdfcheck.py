@@ -93,11 +93,24 @@ class Pdf:
 CALL = "⁂"
 
 
-def expected_words(markdown_text: str) -> tuple[list[str], list[str]]:
-    """The words a reader should see for a Markdown body, footnote calls marked with CALL,
-    and the text of each footnote (which the PDF prints at the foot of a page)."""
+FIGURE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)[ \t]*$", re.M)  # a picture alone in its paragraph
+
+
+def figure_captions(markdown_text: str) -> list[str]:
+    """The captions of a body's figures (pictures alone in a paragraph), which print may float."""
     from pressbook.body import to_text
 
+    return [to_text(caption) for caption in FIGURE.findall(markdown_text)]
+
+
+def expected_words(markdown_text: str, floats: bool = False) -> tuple[list[str], list[str]]:
+    """The words a reader should see for a Markdown body, footnote calls marked with CALL,
+    and the text of each footnote (which the PDF prints at the foot of a page). With `floats`,
+    the figures' captions are left out: print may move a figure further on in the text."""
+    from pressbook.body import to_text
+
+    if floats:
+        markdown_text = FIGURE.sub("", markdown_text)
     notes = re.findall(r"^\[\^[^\]]+\]:[ \t]*(.+)$", markdown_text, flags=re.M)
     body = re.sub(r"^\[\^[^\]]+\]:.*$", "", markdown_text, flags=re.M)
     body = re.sub(r"\[\^[^\]]+\]", CALL, body)

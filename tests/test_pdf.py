@@ -14,7 +14,7 @@ from pressbook.build import BuildOptions, build, load_edition, PrintOptions, pri
 from pressbook.errors import ArticleError, ConfigError, EditionError, UsageError
 from pressbook.text import VIETNAMESE_LETTERS
 
-from .pdfcheck import CALL, Pdf, expected_words, locate
+from .pdfcheck import CALL, Pdf, expected_words, figure_captions, locate
 
 LAYOUT_CHARACTERS = "₫“”‘’–—…«»·•№§©"
 
@@ -48,7 +48,7 @@ def test_every_article_is_in_the_text_in_edition_order(bulletin) -> None:
     words = pdf.words()
     position = next(i for i, (page, _) in enumerate(words) if page == 2)  # after cover and contents
     for article in edition.articles:
-        body, notes = expected_words(article.body)
+        body, notes = expected_words(article.body, floats=True)
         expected = (article.title + " " + (article.lead or "")).split() + body
         assert all(unicodedata.is_normalized("NFC", w) for w in expected)
         count, at = locate(expected, words, position)
@@ -58,6 +58,10 @@ def test_every_article_is_in_the_text_in_edition_order(bulletin) -> None:
         assert len(calls) == len(notes)
         for call_page, note in zip(calls, notes):
             assert call_page in pdf.find(note), f"{article.slug}: note {note[:30]!r} not on page {call_page + 1}"
+        # A figure may have floated on, but not out of its article.
+        pages = {words[i][0] for i in at}
+        for caption in figure_captions(article.body):
+            assert set(pdf.find(caption)) & set(range(min(pages), max(pages) + 2)), f"{article.slug}: {caption!r}"
         position = at[-1] + 1
 
 

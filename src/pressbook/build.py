@@ -18,6 +18,7 @@ from .options import BuildOptions, PrintOptions
 
 if TYPE_CHECKING:
     from .articles import Article
+    from .pdf.preflight import Fault
     from .edition import Edition
     from .html.kit import Kit
     from .pdf.documents import PrintDocument
@@ -55,6 +56,7 @@ class Built:
     rendered: int = 0  # documents WeasyPrint rendered
     reused: int = 0  # rendered documents found in the cache
     up_to_date: bool = False  # nothing had changed since the same build; nothing was done
+    preflight: tuple[Fault, ...] = ()  # what a print shop would send back of the PDF written
 
 
 def load_edition(
@@ -137,6 +139,7 @@ def _build(
     outputs = []
     rendered = reused = 0
     loaded: frozenset[Path] = frozenset()
+    faults: tuple[Fault, ...] = ()
     if progress:
         progress("load", 1, 1)
     clock.lap("load")
@@ -160,6 +163,13 @@ def _build(
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
         rendered, reused, loaded = result.rendered, result.reused, result.loaded
         clock.lap("pdf")
+        from .pdf.preflight import preflight
+
+        try:
+            faults = tuple(preflight(target))
+        except UsageError as exc:  # poppler's tools are not installed
+            warnings.append(Problem(f"preflight skipped: {exc.problem.message}", severity="warning", hint=exc.problem.hint))
+        clock.lap("preflight")
         if options.impose:
             from .pdf import impose
 
@@ -182,7 +192,7 @@ def _build(
         if progress:
             progress("epub", 1, 1)
         clock.lap("epub")
-    built = Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused)
+    built = Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused, preflight=faults)
     return built, uptodate.inputs(kit, edition, project.config_path) | loaded
 
 

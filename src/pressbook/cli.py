@@ -245,6 +245,30 @@ def print_(
     report(result, quiet)
 
 
+@app.command("preflight")
+@reports_errors
+def preflight_(
+    pdf: Annotated[Path, typer.Argument(help="A PDF edition.", show_default=False, dir_okay=False)],
+    warn_only: Annotated[bool, typer.Option("--warn-only", help="Report faults, but exit 0.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Check a PDF as a print shop does before accepting it.
+
+    It reports, with their pages: blank pages, pages without a number, holes left by a picture that moved on, headlines ending on one word or at the foot of a page, one-line widows and orphans, text outside the page, pictures under 150 dpi, fonts not embedded, RGB in a PDF/X file.
+
+    Exit 1 when it finds a fault (0 with --warn-only). Every build ends with the same summary.
+    """  # noqa: E501 - Typer wraps it
+    from .console import preflight_summary
+    from .pdf.preflight import preflight
+
+    if not pdf.is_file():
+        raise UsageError("does not exist", path=pdf)
+    faults = preflight(pdf)
+    preflight_summary(faults)
+    if faults and not warn_only:
+        raise typer.Exit(1)
+
+
 @app.command("impose")
 @reports_errors
 def impose_(

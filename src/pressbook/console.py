@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from .errors import Problem
 
 if TYPE_CHECKING:
     from .build import Built
+    from .pdf.preflight import Fault
 
 # No markup unless a call asks for it, and then user text is escaped: a title or a file name
 # written "[bold]" or "[a, b]" is printed as it is.
@@ -47,8 +49,20 @@ def report(result: Built, quiet: bool) -> None:
         laps = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings)
         cache = f" · {result.rendered} rendered, {result.reused} from cache" if result.rendered or result.reused else ""
         out.print(f"time: {laps}{cache}", style="dim")
+    if any(o.format == "pdf" for o in result.outputs):
+        preflight_summary(result.preflight)
     if result.warnings:
         out.print(f"{len(result.warnings)} warnings", style="yellow")
+
+
+def preflight_summary(faults: Sequence[Fault]) -> None:
+    """What `preflight` found: each fault on a line, then how many, or that there are none."""
+    for fault in faults:
+        err.print(f"[yellow]preflight:[/yellow] {escape(str(fault))}", markup=True)
+    if faults:
+        out.print(f"preflight: {len(faults)} {'fault' if len(faults) == 1 else 'faults'} a print shop would send back", style="yellow")
+    else:
+        out.print("preflight: no faults", style="dim")
 
 
 class Bars:

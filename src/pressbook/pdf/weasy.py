@@ -106,6 +106,9 @@ def _mark(root) -> None:
         if tag in _BLOCKS and not element.get("id"):
             element.set("id", f"{_MARK}b{count}")
             count += 1
+        elif tag == "img" and not element.get("id"):
+            element.set("id", f"{_MARK}i{count}")
+            count += 1
     for parent in list(root.iter()):
         for child in list(parent):
             if "footnote" in (child.get("class") or "").split():
@@ -123,6 +126,86 @@ def _placement(document) -> dict[str, tuple[int, float]]:
         for name, position in page.anchors.items():
             found.setdefault(name, (number, position[1]))
     return found
+
+
+def _foot(page) -> float:  # noqa: ANN001 - a WeasyPrint page
+    """Where the page's text area ends: its content box, less the footnotes at its foot."""
+    box = page._page_box  # noqa: SLF001 - the laid-out page box; WeasyPrint has no public API for it
+    foot = box.content_box_y() + box.height
+    notes = [child for child in box.children if type(child).__name__ == "FootnoteAreaBox" and child.children]
+    return min([foot] + [child.position_y for child in notes])
+
+
+@dataclass
+class _Hole:
+    """A figure at the top of a page whose previous page ends `room` px before its foot."""
+
+    parent: object
+    figure: object
+    room: float
+    height: float  # the figure's, caption and all
+    picture: float  # its picture's
+    following: bool  # whether a block follows it that it could move behind
+
+
+def _holes(document, root, moved: dict[str, int]) -> list[_Hole]:  # noqa: ANN001 - WeasyPrint's document, an etree
+    """Figures that left a hole: each at the top of a page whose previous page ends a quarter of
+    its text area or more before the foot."""
+    bottoms: dict[int, float] = {}
+    tops: dict[int, float] = {}
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    for number, page in enumerate(document.pages):
+        for name, box in page.anchors.items():
+            boxes.setdefault(name, box)
+            # The blocks pressbook marked (paragraphs, items, figures, tables): not their containers.
+            if name.startswith(f"{_MARK}b"):
+                bottoms[number] = max(bottoms.get(number, 0.0), box[3])
+                tops[number] = min(tops.get(number, box[1]), box[1])
+    if not bottoms:
+        return []
+    where = _placement(document)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    found = []
+    for figure in root.iter():
+        if not isinstance(figure.tag, str) or figure.tag.rsplit("}", 1)[-1] != "figure":
+            continue
+        name = figure.get("id")
+        picture = next((i.get("id") for i in figure.iter() if isinstance(i.tag, str) and i.tag.endswith("img")), None)
+        if name not in where or picture not in boxes or moved.get(name, 0) >= 3 or figure not in parents:
+            continue
+        page, top = where[name]
+        if page == 0 or page - 1 not in bottoms or abs(top - tops.get(page, top)) > 1:
+            continue  # not at the top of a page
+        foot = _foot(document.pages[page - 1])
+        room = foot - bottoms[page - 1]
+        if room > 0.25 * (foot - tops.get(page - 1, 0.0)):
+            siblings = list(parents[figure])
+            found.append(_Hole(
+                parents[figure], figure, room, boxes[name][3] - boxes[name][1],
+                boxes[picture][3] - boxes[picture][1], siblings.index(figure) + 1 < len(siblings),
+            ))  # fmt: skip
+    return found
+
+
+def _fill(hole: _Hole, moved: dict[str, int]) -> bool:
+    """Close a hole as a typesetter would: a picture that nearly fits the space left is made a
+    little smaller; one that does not moves on behind the block that followed it, which fills the
+    page instead; failing that, at the end of its article, it is made up to half as small."""
+    figure = hole.figure
+    name = figure.get("id")
+    fitted = hole.picture - (hole.height - hole.room) - 24  # a line and a half to spare
+    picture = next(i for i in figure.iter() if isinstance(i.tag, str) and i.tag.endswith("img"))
+    if fitted >= 0.75 * hole.picture or (not hole.following and fitted >= 0.5 * hole.picture):
+        picture.set("style", f"max-height: {fitted:.0f}px")
+        moved[name] = 3  # fitted: leave it where it is
+        return True
+    if hole.following:
+        place = list(hole.parent).index(figure)
+        hole.parent.remove(figure)
+        hole.parent.insert(place + 1, figure)  # behind the block that followed it
+        moved[name] = moved.get(name, 0) + 1
+        return True
+    return False
 
 
 def _deferred_notes(document, root) -> list[tuple[str, str]]:
@@ -197,6 +280,14 @@ def render_pdf(
         _mark(root)
         extra = ([] if furniture else [NO_FURNITURE]) + ([] if bookmarks else [NO_BOOKMARKS])
         document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+        # A picture that did not fit and left its page part empty is made a little smaller or
+        # moves on in the flow (see _fill), as a typesetter would.
+        moved: dict[str, int] = {}
+        for _ in range(_PASSES):
+            filled = [hole for hole in _holes(document, root, moved) if _fill(hole, moved)]
+            if not filled:
+                break
+            document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
         pushed: list[str] = []
         for _ in range(_PASSES):
             late = _deferred_notes(document, root)

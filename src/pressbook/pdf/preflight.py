@@ -1,0 +1,381 @@
+"""Preflight: a rendered PDF read as a print shop reads it before accepting a file. Blank pages,
+pages without a page number, holes (a page left part empty by a picture that moved on), headlines
+that end on one word or stand at the foot of a page, widows and orphans of one line, text outside
+the page, pictures under 150 dpi at their printed size, fonts not embedded, RGB colour in a PDF/X.
+
+The words and their boxes come from poppler's `pdftotext -bbox-layout`, the pictures' resolutions
+and colours from `pdfimages -list`; where pictures stand on the page, the fonts and the PDF's
+declarations are read with pikepdf."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+
+from ..errors import UsageError
+
+MIN_DPI = 150
+TOOLS = ("pdftotext", "pdfimages")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One thing a print shop would send back, on a page (1-based) or for the whole file (None)."""
+
+    kind: str
+    page: int | None
+    detail: str
+
+    def __str__(self) -> str:
+        return f"page {self.page}: {self.detail}" if self.page else self.detail
+
+
+@dataclass
+class _Line:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    words: list[str]
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_Line] = field(default_factory=list)
+    pictures: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
+
+    @property
+    def words(self) -> list[str]:
+        return [word for line in self.lines for word in line.words]
+
+
+def _run(command: list[str]) -> bytes:
+    if shutil.which(command[0]) is None:
+        raise UsageError(
+            f"preflight needs poppler's {command[0]}, which is not installed",
+            hint="install poppler-utils (Debian, Ubuntu: sudo apt-get install poppler-utils)",
+        )
+    return subprocess.run(command, capture_output=True, check=True).stdout
+
+
+# How far beyond every page poppler is asked to look: it reads no text outside a page's boxes.
+_AROUND = 72.0
+
+
+def _pages(document: pikepdf.Pdf, scratch: Path) -> list[_Page]:
+    """Every page's lines of words, from poppler, in points from the page's top left corner.
+
+    Poppler is given a copy of the file whose pages reach `_AROUND` points further on every
+    side, so that text standing outside a page is read too."""
+    widened = pikepdf.new()
+    for page in document.pages:
+        widened.pages.append(page)
+        copy = widened.pages[-1]
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        copy.obj.MediaBox = [x0 - _AROUND, y0 - _AROUND, x1 + _AROUND, y1 + _AROUND]
+        for box in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+            if box in copy.obj:
+                del copy.obj[box]
+    widened.save(scratch)
+    layout = _run(["pdftotext", "-bbox-layout", str(scratch), "-"])
+    tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
+    pages = []
+    for number, page in enumerate(tree.iter("{*}page"), start=1):
+        found = _Page(number, float(page.get("width")) - 2 * _AROUND, float(page.get("height")) - 2 * _AROUND)
+        for line in page.iter("{*}line"):
+            words = [w.text or "" for w in line.iter("{*}word")]
+            box = [float(line.get(k)) - _AROUND for k in ("xMin", "yMin", "xMax", "yMax")]
+            found.lines.append(_Line(*box, words))
+        found.lines.sort(key=lambda line: (round(line.y0), line.x0))
+        pages.append(found)
+    return pages
+
+
+def _picture_boxes(page: pikepdf.Page, height: float) -> Iterator[tuple[float, float, float, float]]:
+    """Where the page draws its pictures: (x0, top, x1, bottom) in points from the top left."""
+
+    def walk(stream_owner, resources, matrix: tuple[float, ...], depth: int) -> Iterator[tuple[float, ...]]:
+        stack: list[tuple[float, ...]] = []
+        current = matrix
+        xobjects = resources.get("/XObject", {}) if resources is not None else {}
+        for operands, operator in pikepdf.parse_content_stream(stream_owner):
+            name = str(operator)
+            if name == "q":
+                stack.append(current)
+            elif name == "Q" and stack:
+                current = stack.pop()
+            elif name == "cm":
+                current = _multiply(tuple(float(v) for v in operands), current)
+            elif name == "Do":
+                xobject = xobjects.get(operands[0])
+                if xobject is None:
+                    continue
+                if xobject.get("/Subtype") == "/Image":
+                    corners = [_apply(current, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+                    yield (min(c[0] for c in corners), min(c[1] for c in corners),
+                           max(c[0] for c in corners), max(c[1] for c in corners))  # fmt: skip
+                elif xobject.get("/Subtype") == "/Form" and depth < 6:
+                    inner = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                    yield from walk(xobject, xobject.get("/Resources"), _multiply(inner, current), depth + 1)
+
+    for x0, y0, x1, y1 in walk(page, page.obj.get("/Resources"), (1, 0, 0, 1, 0, 0), 0):
+        box = page.mediabox
+        yield x0 - float(box[0]), height - (y1 - float(box[1])), x1 - float(box[0]), height - (y0 - float(box[1]))
+
+
+def _multiply(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    """The PDF matrix product a × b (a applied first)."""
+    a0, a1, a2, a3, a4, a5 = a
+    b0, b1, b2, b3, b4, b5 = b
+    return (a0 * b0 + a1 * b2, a0 * b1 + a1 * b3, a2 * b0 + a3 * b2, a2 * b1 + a3 * b3,
+            a4 * b0 + a5 * b2 + b4, a4 * b1 + a5 * b3 + b5)  # fmt: skip
+
+
+def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def preflight(pdf: Path) -> list[Fault]:
+    """Every fault a print shop would find in `pdf`."""
+    try:
+        document = pikepdf.open(pdf)
+    except pikepdf.PikepdfError:
+        raise UsageError("is not a PDF pressbook can read", path=pdf, hint="give a PDF file") from None
+    with document, tempfile.TemporaryDirectory(prefix="pressbook-preflight-") as scratch:
+        pages = _pages(document, Path(scratch) / "widened.pdf")
+        for page, source in zip(pages, document.pages):
+            page.pictures = list(_picture_boxes(source, page.height))
+        faults = _page_faults(pages)
+        faults += _font_faults(document)
+        faults += _picture_faults(pdf, document)
+        faults += _outside_faults(pages, document)
+    return sorted(faults, key=lambda f: (f.page or 0, f.kind))
+
+
+def pictures(pdf: Path) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Every picture drawn in `pdf`: its page (1-based) and box (x0, top, x1, bottom) in points."""
+    with pikepdf.open(pdf) as document:
+        return [
+            (number, box)
+            for number, page in enumerate(document.pages, start=1)
+            for box in _picture_boxes(page, float(page.mediabox[3]))
+        ]
+
+
+def _body_height(pages: list[_Page]) -> float:
+    heights = [round(line.height, 1) for page in pages for line in page.lines for _ in line.words]
+    return statistics.mode(heights) if heights else 0.0
+
+
+def _page_faults(pages: list[_Page]) -> list[Fault]:
+    faults: list[Fault] = []
+    body = _body_height(pages)
+    bottoms = sorted(max([l.y1 for l in p.lines] + [b[3] for b in p.pictures], default=0) for p in pages)
+    full = bottoms[int(len(bottoms) * 0.9)] if bottoms else 0.0  # where a full page's content ends
+    for index, page in enumerate(pages):
+        following = pages[index + 1] if index + 1 < len(pages) else None
+        if not _content(page, body) and not page.pictures:
+            faults.append(Fault("blank page", page.number, "is blank"))
+            continue
+        if page.number > 1 and not _numbered(page):
+            faults.append(Fault("no page number", page.number, "has no page number"))
+        faults += _hole(page, following, full, body)
+        faults += _headline_faults(page, following, body)
+        faults += _widows_and_orphans(page, following, body)
+    return faults
+
+
+def _numbered(page: _Page) -> bool:
+    """Whether the page's number stands in its top or bottom margin."""
+    label = re.compile(rf"{page.number}(/\d+)?")  # "7", or "7/12" as the print view writes it
+    return any(
+        any(label.fullmatch(word) for word in line.words) and (line.y0 > page.height * 0.85 or line.y1 < page.height * 0.12)
+        for line in page.lines
+    )
+
+
+def _content(page: _Page, body: float) -> list[_Line]:
+    """The page's lines but its running head and page number: the small ones in its margins,
+    and a number alone at its foot."""
+
+    def furniture(line: _Line) -> bool:
+        in_margin = line.y1 < page.height * 0.12 or line.y0 > page.height * 0.88
+        return in_margin and (line.height < body * 0.9 or (len(line.words) == 1 and line.words[0].isdigit()))
+
+    return [line for line in page.lines if not furniture(line)]
+
+
+def _hole(page: _Page, following: _Page | None, full: float, body: float) -> list[Fault]:
+    """A page left part empty because the picture at the top of the next one did not fit."""
+    if following is None or not following.pictures:
+        return []
+    lines = _content(page, body)
+    bottom = max([line.y1 for line in lines] + [box[3] for box in page.pictures], default=0.0)
+    top = min([line.y0 for line in lines] + [box[1] for box in page.pictures], default=0.0)
+    text_after = _content(following, body)
+    first_text = min((line.y0 for line in text_after), default=following.height)
+    picture_first = min(box[1] for box in following.pictures) < first_text
+    if picture_first and full > top and (full - bottom) > 0.3 * (full - top):
+        empty = round(100 * (full - bottom) / (full - top))
+        return [Fault("hole", page.number, f"is {empty}% empty at the foot: the picture at the top of page {following.number} did not fit")]
+    return []
+
+
+def _headlines(page: _Page, body: float) -> list[list[_Line]]:
+    """Runs of lines set larger than the body text: headlines."""
+    groups: list[list[_Line]] = []
+    for line in _content(page, body):
+        if body and line.height > body * 1.3:
+            if groups and groups[-1][-1].y1 + body >= line.y0 and groups[-1][-1] is not line:
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+    return groups
+
+
+def _headline_faults(page: _Page, following: _Page | None, body: float) -> list[Fault]:
+    faults = []
+    lines = _content(page, body)
+    for group in _headlines(page, body):
+        if len(group) > 1 and len(group[-1].words) == 1:
+            faults.append(Fault("headline runt", page.number, f"a headline ends on one word: '{group[-1].words[0]}'"))
+        after = [line for line in lines if line.y0 > group[-1].y1 and line.height <= body * 1.3]
+        if following is not None and len(after) < 2 and group[-1].y1 > page.height * 0.6:
+            title = " ".join(w for line in group for w in line.words)[:60]
+            faults.append(Fault("headline at foot", page.number, f"the headline '{title}' stands at the foot of the page"))
+    return faults
+
+
+def _body_lines(page: _Page, body: float) -> list[_Line]:
+    # Body text, but for contents entries (their dots) and lines of a table (several numbers).
+    return [
+        line for line in _content(page, body)
+        if body and abs(line.height - body) < body * 0.12 and not re.search(r"\.\s?\.\s?\.", " ".join(line.words))
+    ]
+
+
+def _starts(lines: list[_Line], body: float, after: tuple[_Line, float] | None = None) -> list[bool]:
+    """For each body line, whether it begins a paragraph: indented, or after a gap. The first
+    line begins one if it is indented or the line before it (`after`, on the page before, with
+    the right edge of its measure) stops well short of the measure."""
+    left = min(line.x0 for line in lines)
+    pitch = statistics.median([b.y0 - a.y0 for a, b in zip(lines, lines[1:]) if b.y0 > a.y0] or [body * 1.4])
+    found = []
+    for index, line in enumerate(lines):
+        indented = line.x0 > left + 3
+        if index:
+            found.append(indented or line.y0 - lines[index - 1].y0 > pitch * 1.35)
+        else:
+            found.append(indented or (after is not None and after[0].x1 < after[1] - 2 * body))
+    return found
+
+
+def _widows_and_orphans(page: _Page, following: _Page | None, body: float) -> list[Fault]:
+    """A paragraph's first line alone at the foot of a page (an orphan), or its last line alone at
+    the top of the next (a widow). Single-column pages only."""
+    if following is None:
+        return []
+    here, there = _body_lines(page, body), _body_lines(following, body)
+    if len(here) < 2 or len(there) < 2 or _columns(here) > 1 or _columns(there) > 1:
+        return []
+    here_starts = _starts(here, body)
+    there_starts = _starts(there, body, after=(here[-1], max(line.x1 for line in here)))
+    faults = []
+    if here_starts[-1] and not there_starts[0] and here[-1].y0 > page.height * 0.6:
+        faults.append(Fault("orphan", page.number, f"a paragraph's first line is alone at the foot: '{' '.join(here[-1].words)[:50]}'"))
+    if not there_starts[0] and there_starts[1]:
+        faults.append(Fault("widow", following.number, f"a paragraph's last line is alone at the top: '{' '.join(there[0].words)[:50]}'"))
+    return faults
+
+
+def _columns(lines: list[_Line]) -> int:
+    """How many columns the lines stand in (by where they begin)."""
+    lefts = sorted({round(line.x0 / 20) for line in lines})
+    return len([x for i, x in enumerate(lefts) if i == 0 or x - lefts[i - 1] > 3])
+
+
+def _font_faults(document: pikepdf.Pdf) -> list[Fault]:
+    faults, seen = [], set()
+    for number, page in enumerate(document.pages, start=1):
+        for font in _fonts(page.obj.get("/Resources")):
+            name = str(font.get("/BaseFont", "?"))
+            if name in seen or font.get("/Subtype") == "/Type3":
+                continue
+            target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            descriptor = target.get("/FontDescriptor", {})
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                seen.add(name)
+                faults.append(Fault("font not embedded", number, f"the font {name.lstrip('/')} is not embedded"))
+    return faults
+
+
+def _fonts(resources, depth: int = 0) -> Iterator[pikepdf.Dictionary]:
+    if resources is None:
+        return
+    yield from (resources.get("/Font") or {}).values()
+    if depth < 6:
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form":
+                yield from _fonts(xobject.get("/Resources"), depth + 1)
+
+
+def _is_pdf_x(document: pikepdf.Pdf) -> bool:
+    """Whether the file says it is a PDF/X (by an output intent, or in its XMP metadata)."""
+    intents = document.Root.get("/OutputIntents", [])
+    if any(intent.get("/S") == "/GTS_PDFX" for intent in intents):
+        return True
+    try:
+        return bool(document.open_metadata().get("pdfxid:GTS_PDFXVersion"))
+    except (pikepdf.PikepdfError, ValueError):
+        return False
+
+
+def _picture_faults(pdf: Path, document: pikepdf.Pdf) -> list[Fault]:
+    """Pictures under MIN_DPI at their printed size; in a PDF/X, pictures in RGB."""
+    listing = _run(["pdfimages", "-list", str(pdf)]).decode("utf-8", "replace").splitlines()[2:]
+    pdf_x = _is_pdf_x(document)
+    faults = []
+    for row in listing:
+        cells = row.split()
+        if len(cells) < 14 or cells[2] not in ("image", "stencil"):
+            continue
+        page, width, height, colour = int(cells[0]), int(cells[3]), int(cells[4]), cells[5]
+        dpi = min(float(cells[12]), float(cells[13]))
+        if dpi < MIN_DPI:
+            faults.append(Fault("low resolution", page, f"a {width}×{height} picture prints at {dpi:.0f} dpi (under {MIN_DPI})"))
+        if pdf_x and colour == "rgb":
+            faults.append(Fault("rgb colour", page, f"a {width}×{height} picture is in RGB in a PDF/X file (print shops want CMYK or grey)"))
+    if pdf_x:
+        for number, page in enumerate(document.pages, start=1):
+            if any(str(op) in ("rg", "RG") for _, op in pikepdf.parse_content_stream(page)):
+                faults.append(Fault("rgb colour", number, "text or rules are in RGB in a PDF/X file"))
+    return faults
+
+
+def _outside_faults(pages: list[_Page], document: pikepdf.Pdf) -> list[Fault]:
+    faults = []
+    for page, source in zip(pages, document.pages):
+        media = [float(v) for v in source.mediabox]
+        trim = [float(v) for v in source.obj.get("/TrimBox", source.mediabox)]
+        left, right = trim[0] - media[0], trim[2] - media[0]
+        top, bottom = (media[3] - trim[3]), (media[3] - trim[1])
+        for line in page.lines:
+            if line.x0 < left - 0.5 or line.x1 > right + 0.5 or line.y0 < top - 0.5 or line.y1 > bottom + 0.5:
+                faults.append(Fault("outside the page", page.number, f"text stands outside the page: '{' '.join(line.words)[:50]}'"))
+    return faults
