@@ -142,3 +142,36 @@ def locate(needles: list[str], words: list[tuple[int, str]], start: int = 0) -> 
         at.append(position)
         position += 1
     return len(at), at
+
+
+@dataclass
+class Line:
+    """A line of text where poppler finds it: its box in points from the page's top left."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    words: list[tuple[float, float, str]]  # (x0, x1, text)
+
+    @property
+    def text(self) -> str:
+        return " ".join(word for _, _, word in self.words)
+
+
+def lines(path: Path) -> list[list[Line]]:
+    """Every page's lines of words, as poppler's pdftotext -bbox-layout sets them out."""
+    import subprocess
+
+    from lxml import etree
+
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True).stdout
+    tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
+    pages = []
+    for page in tree.iter("{*}page"):
+        found = []
+        for line in page.iter("{*}line"):
+            words = [(float(w.get("xMin")), float(w.get("xMax")), unicodedata.normalize("NFC", w.text or "")) for w in line.iter("{*}word")]
+            found.append(Line(*(float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")), words))
+        pages.append(found)
+    return pages

@@ -179,3 +179,29 @@ def test_a_picture_that_does_not_fit_is_made_smaller_or_floats_on_and_the_text_f
     assert floated  # some of these pictures did not fit where they were written and moved on,
     assert min(heights) < max(heights) * 0.95  # and some were made a little smaller to fit
     assert min(heights) >= max(heights) * 0.5  # but never less than half their size
+
+
+@pytest.mark.parametrize(("layout", "words"), [("bulletin", 20), ("newspaper", 10), ("large-print", 8)])
+def test_a_headline_is_kept_with_its_lead_and_two_lines_wherever_it_falls(make_newsroom, tmp_path, layout, words) -> None:
+    # Articles of growing length run on in one section, so that the next headline falls at every
+    # height of a page, the foot too: each stays with its lead and the first two lines after it.
+    from pressbook.build import BuildOptions, build
+
+    from .conftest import CONFIG
+    from .pdfcheck import Pdf
+
+    room = make_newsroom(CONFIG)
+    sentence = "Bà con bản Pá Lau gặt lúa trên ruộng bậc thang, mùa này được giá."
+    for n in range(1, 16):
+        opening = f"Mở đầu bài số {n} kể chuyện bà con vùng cao chuẩn bị đón Tết Nguyên đán năm nay cùng cán bộ xã."
+        body = opening + " " + " ".join([sentence] * (4 * n))
+        room.article(f"2017/01/bai-{n:02}.md", title=f"Tin số {n} về mùa gặt ở Pá Lau", body=body, lead=f"Lời dẫn bài số {n}.")
+    result = build(room.project, BuildOptions(issue="2017-01", formats=("pdf",), layout=layout, out_dir=tmp_path / "out"))
+    pdf = Pdf.open(result.outputs[0].path)
+    for n in range(1, 16):
+        page = pdf.find(f"Tin số {n} về mùa gặt")[-1]  # not the contents' entry
+        assert page in pdf.find(f"Lời dẫn bài số {n}."), n
+        # the first two lines of the body: as many words as fill them at the least in this layout
+        opening = f"Mở đầu bài số {n} kể chuyện bà con vùng cao chuẩn bị đón Tết Nguyên đán năm nay cùng"
+        assert page in pdf.find(" ".join(opening.split()[:words])), n
+    assert [f for f in result.preflight if f.kind.startswith("headline")] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +209,112 @@ def _fill(hole: _Hole, moved: dict[str, int]) -> bool:
     return False
 
 
+def _blocks(box):  # noqa: ANN001, ANN202 - a WeasyPrint box
+    """The box and the block boxes inside it, not their lines."""
+    yield box
+    if type(box).__name__ != "LineBox":
+        for child in getattr(box, "children", None) or ():
+            yield from _blocks(child)
+
+
+def _lines(box):  # noqa: ANN001, ANN202 - a WeasyPrint box
+    """The lines and pictures that stand in the box."""
+    for child in getattr(box, "children", None) or ():
+        if type(child).__name__ in ("LineBox", "BlockReplacedBox"):
+            yield child
+        else:
+            yield from _lines(child)
+
+
+@dataclass
+class _Columns:
+    """An element set in columns, wholly on one page: how high each column is filled (px)."""
+
+    element: object
+    count: int
+    filled: list[float]
+    above: float  # from the element's top to its columns' (its headline spans them)
+    line: float
+
+
+def _column_sets(document) -> list[_Columns]:  # noqa: ANN001 - WeasyPrint's document
+    """The elements set in columns that stand wholly on one page."""
+    found: dict[object, list[_Columns]] = {}
+    for page in document.pages:
+        for box in _blocks(page._page_box):  # noqa: SLF001 - WeasyPrint has no public layout tree
+            count = box.style["column_count"]
+            columns = [child for child in getattr(box, "children", ()) if child.element is box.element]
+            if count == "auto" or count < 2 or box.element is None or not columns:
+                continue
+            lines = [b.height for c in columns for b in _lines(c) if type(b).__name__ == "LineBox"]
+
+            def filled(column) -> float:  # noqa: ANN001 - a WeasyPrint box
+                """How high the column is filled: to the foot of its last line or picture (a block
+                split between columns may reach lower than its text)."""
+                feet = [b.position_y + b.margin_height() for b in _lines(column)]
+                return max(feet, default=column.position_y) - column.position_y
+
+            found.setdefault(box.element, []).append(_Columns(
+                box.element, count, [filled(c) for c in columns], columns[0].position_y - box.content_box_y(),
+                statistics.median(lines) if lines else 0.0,
+            ))  # fmt: skip
+    return [sets[0] for sets in found.values() if len(sets) == 1 and sets[0].line]
+
+
+@dataclass
+class _Trial:
+    """The search for the least column height at which an element's text fits its columns."""
+
+    low: float  # known too low, or the height of its text shared out evenly
+    high: float  # fits when set as the height, if `fits`; else what WeasyPrint's balance came to
+    above: float  # the height of what spans the columns
+    height: float = 0.0  # tried in the current render
+    fits: bool = False
+    done: bool = False
+
+    def settle(self, element) -> None:  # noqa: ANN001 - an etree element
+        """Give the element the least height known to fit."""
+        self.height, self.done = self.high, True
+        element.set("style", f"height: {self.above + self.height:.2f}px; column-fill: auto")
+
+
+def _balance(document, trials: dict[object, _Trial]) -> bool:  # noqa: ANN001 - WeasyPrint's document
+    """Even out the columns of elements whose last column is short by more than a line and a half,
+    as a make-up editor would (WeasyPrint balances in steps of whole paragraphs): search for the
+    least height at which the text fits in its columns, filled one after another. True when an
+    element was given a height to render with."""
+    changed = False
+    seen = set()
+    for columns in _column_sets(document):
+        element = columns.element
+        seen.add(element)
+        trial = trials.get(element)
+        if trial is None:
+            if max(columns.filled) - columns.filled[-1] <= 1.5 * columns.line:
+                continue
+            trial = trials[element] = _Trial(sum(columns.filled) / columns.count, max(columns.filled), columns.above)
+        elif trial.done:
+            continue
+        elif len(columns.filled) <= columns.count:  # too low a height makes more columns
+            trial.high, trial.fits = trial.height, True
+        else:
+            trial.low = trial.height
+        if trial.high - trial.low < 0.5 * columns.line and not trial.fits:
+            element.attrib.pop("style", None)  # filled one after another, it does not fit: balanced it is best
+            trial.done = True
+        elif trial.high - trial.low < 0.5 * columns.line:
+            trial.settle(element)
+        else:
+            trial.height = (trial.low + trial.high) / 2
+            element.set("style", f"height: {columns.above + trial.height:.2f}px; column-fill: auto")
+        changed = True
+    for element, trial in trials.items():
+        if element not in seen and not trial.done:  # it moved across a page: leave it to WeasyPrint
+            element.attrib.pop("style", None)
+            trial.done = changed = True
+    return changed
+
+
 def _deferred_notes(document, root) -> list[tuple[str, str]]:
     """(call marker, note id) of every footnote printed on a later page than its call."""
     where = _placement(document)
@@ -249,6 +356,33 @@ def _pushes(document, root, late: list[tuple[str, str]], pushed: list[str]) -> l
     return sorted(set(more))
 
 
+def _stranded(document, root, pushed: list[str]) -> list[str]:  # noqa: ANN001 - WeasyPrint's document, an etree
+    """Articles to start on the next page because their header (headline, date, lead) stands at
+    the foot of one and their text begins on the next: WeasyPrint does not always keep a header
+    that spans columns with the columns below it."""
+    where = _placement(document)
+    tops = {}
+    for name, (page, y) in where.items():
+        tops[page] = min(tops.get(page, y), y)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    marked = [e for e in root.iter() if (e.get("id") or "").startswith(f"{_MARK}b")]
+    more = []
+    for index, header in enumerate(marked):
+        if header.tag.rsplit("}", 1)[-1] != "header" or header.get("id") not in where:
+            continue
+        inside = set(header.iter())
+        following = next((e for e in marked[index + 1 :] if e not in inside), None)
+        page, y = where[header.get("id")]
+        if following is None or where.get(following.get("id"), (page, 0))[0] <= page or y <= tops[page] + 1:
+            continue
+        parent = parents.get(header)
+        first = parent is not None and next((c for c in parent if isinstance(c.tag, str)), None) is header
+        target = parent.get("id") if first and parent.get("id") else header.get("id")
+        if target not in pushed:
+            more.append(target)
+    return more
+
+
 def blank_pages(document) -> tuple[int, ...]:  # noqa: ANN001 - a WeasyPrint Document
     """The pages WeasyPrint left blank for a forced break (a section starting on a right-hand page).
 
@@ -288,10 +422,23 @@ def render_pdf(
             if not filled:
                 break
             document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+        trials: dict[object, _Trial] = {}
+        for _ in range(_PASSES):
+            if not _balance(document, trials):
+                break
+            document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+        else:
+            for element, trial in trials.items():
+                if not trial.done and trial.fits:
+                    trial.settle(element)
+                elif not trial.done:
+                    element.attrib.pop("style", None)
+            document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
         pushed: list[str] = []
         for _ in range(_PASSES):
             late = _deferred_notes(document, root)
             more = _pushes(document, root, late, pushed) if late else []
+            more += [name for name in _stranded(document, root, pushed) if name not in more]
             if not more:
                 break
             pushed += more
