@@ -205,3 +205,23 @@ def test_a_headline_is_kept_with_its_lead_and_two_lines_wherever_it_falls(make_n
         opening = f"Mở đầu bài số {n} kể chuyện bà con vùng cao chuẩn bị đón Tết Nguyên đán năm nay cùng"
         assert page in pdf.find(" ".join(opening.split()[:words])), n
     assert [f for f in result.preflight if f.kind.startswith("headline")] == []
+
+
+@pytest.mark.parametrize("offset", [1, 2])  # (without the rule, these read as an orphan, as a widow)
+def test_a_contents_is_not_taken_for_paragraphs(tmp_path, offset) -> None:
+    # Contents entries of one and two lines (the second hanging, with the dots) run over pages,
+    # under section headings in capitals: an entry's first line at a page foot is no orphan, a
+    # heading at the top of a page no widow.
+    long = "Bà con bản Pá Lau gặt lúa trên ruộng bậc thang, mùa này lúa được giá, nhà nào cũng vui"
+    dots = " . . . . . . . . . . . ."
+
+    def entry(n: int) -> str:
+        title = long if (n + offset) % 4 else "Chợ phiên vùng cao"
+        return f"<p class='e'>{title} số {n}<span class='nobreak'>{dots} {n + 3}</span></p>"
+
+    path = _pdf(
+        tmp_path,
+        "".join(entry(n) for n in range(1, 14)) + "<h2>THỂ THAO</h2>" + "".join(entry(n) for n in range(14, 40)),
+        css=".e { text-indent: -1.5em; padding-left: 1.5em; text-align: left; } .nobreak { white-space: nowrap; } h2 { font: 10pt/1.4 serif; margin: 0; }",
+    )  # fmt: skip
+    assert [(f.kind, f.page) for f in preflight(path)] == []

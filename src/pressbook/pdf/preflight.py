@@ -14,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,24 +66,34 @@ class _Page:
         return [word for line in self.lines for word in line.words]
 
 
-def _run(command: list[str]) -> bytes:
-    if shutil.which(command[0]) is None:
-        raise UsageError(
-            f"preflight needs poppler's {command[0]}, which is not installed",
-            hint="install poppler-utils (Debian, Ubuntu: sudo apt-get install poppler-utils)",
-        )
-    return subprocess.run(command, capture_output=True, check=True).stdout
+def _need_tools() -> None:
+    for tool in TOOLS:
+        if shutil.which(tool) is None:
+            raise UsageError(
+                f"preflight needs poppler's {tool}, which is not installed",
+                hint="install poppler-utils (Debian, Ubuntu: sudo apt-get install poppler-utils)",
+            )
+
+
+def _start(command: list[str]) -> subprocess.Popen[bytes]:
+    """Start one of poppler's tools; its output is read with `_output`."""
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _output(process: subprocess.Popen[bytes]) -> bytes:
+    out, err = process.communicate()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args, out, err)
+    return out
 
 
 # How far beyond every page poppler is asked to look: it reads no text outside a page's boxes.
 _AROUND = 72.0
 
 
-def _pages(document: pikepdf.Pdf, scratch: Path) -> list[_Page]:
-    """Every page's lines of words, from poppler, in points from the page's top left corner.
-
-    Poppler is given a copy of the file whose pages reach `_AROUND` points further on every
-    side, so that text standing outside a page is read too."""
+def _widen(document: pikepdf.Pdf, scratch: Path) -> Path:
+    """A copy of the file whose pages reach `_AROUND` points further on every side, so that
+    poppler reads text standing outside a page too."""
     widened = pikepdf.new()
     for page in document.pages:
         widened.pages.append(page)
@@ -93,18 +104,41 @@ def _pages(document: pikepdf.Pdf, scratch: Path) -> list[_Page]:
             if box in copy.obj:
                 del copy.obj[box]
     widened.save(scratch)
-    layout = _run(["pdftotext", "-bbox-layout", str(scratch), "-"])
-    tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
-    pages = []
-    for number, page in enumerate(tree.iter("{*}page"), start=1):
-        found = _Page(number, float(page.get("width")) - 2 * _AROUND, float(page.get("height")) - 2 * _AROUND)
-        for line in page.iter("{*}line"):
-            words = [w.text or "" for w in line.iter("{*}word")]
-            box = [float(line.get(k)) - _AROUND for k in ("xMin", "yMin", "xMax", "yMax")]
-            found.lines.append(_Line(*box, words))
-        found.lines.sort(key=lambda line: (round(line.y0), line.x0))
-        pages.append(found)
+    return scratch
+
+
+def _read_text(widened: Path, count: int) -> list[subprocess.Popen[bytes]]:
+    """pdftotext started on the widened copy, in two halves that run side by side."""
+    half = max(1, (count + 1) // 2)
+    ranges = [(1, half), (half + 1, count)] if count > 1 else [(1, count)]
+    return [_start(["pdftotext", "-f", str(a), "-l", str(b), "-bbox-layout", str(widened), "-"]) for a, b in ranges]
+
+
+def _pages(outputs: list[bytes]) -> list[_Page]:
+    """Every page's lines of words, as poppler read them, in points from the page's top left."""
+    pages: list[_Page] = []
+    for layout in outputs:
+        tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
+        for page in tree.iter("{*}page"):
+            found = _Page(len(pages) + 1, float(page.get("width")) - 2 * _AROUND, float(page.get("height")) - 2 * _AROUND)
+            for line in page.iter("{*}line"):
+                words = [w.text or "" for w in line.iter("{*}word")]
+                box = [float(line.get(k)) - _AROUND for k in ("xMin", "yMin", "xMax", "yMax")]
+                found.lines.append(_Line(*box, words))
+            found.lines.sort(key=lambda line: (round(line.y0), line.x0))
+            pages.append(found)
     return pages
+
+
+def _draws_pictures(resources, depth: int = 0) -> bool:  # noqa: ANN001 - a pikepdf dictionary
+    """Whether these resources hold a picture, or a form that does (reading every page's
+    drawing operators is slow; most pages have no picture)."""
+    for xobject in (resources.get("/XObject", {}) if resources is not None else {}).values():
+        if xobject.get("/Subtype") == "/Image":
+            return True
+        if xobject.get("/Subtype") == "/Form" and depth < 6 and _draws_pictures(xobject.get("/Resources"), depth + 1):
+            return True
+    return False
 
 
 def _picture_boxes(page: pikepdf.Page, height: float) -> Iterator[tuple[float, float, float, float]]:
@@ -134,6 +168,8 @@ def _picture_boxes(page: pikepdf.Page, height: float) -> Iterator[tuple[float, f
                     inner = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
                     yield from walk(xobject, xobject.get("/Resources"), _multiply(inner, current), depth + 1)
 
+    if not _draws_pictures(page.obj.get("/Resources")):
+        return
     for x0, y0, x1, y1 in walk(page, page.obj.get("/Resources"), (1, 0, 0, 1, 0, 0), 0):
         box = page.mediabox
         yield x0 - float(box[0]), height - (y1 - float(box[1])), x1 - float(box[0]), height - (y0 - float(box[1]))
@@ -153,17 +189,22 @@ def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
 
 def preflight(pdf: Path) -> list[Fault]:
     """Every fault a print shop would find in `pdf`."""
+    _need_tools()
     try:
         document = pikepdf.open(pdf)
     except pikepdf.PikepdfError:
         raise UsageError("is not a PDF pressbook can read", path=pdf, hint="give a PDF file") from None
     with document, tempfile.TemporaryDirectory(prefix="pressbook-preflight-") as scratch:
-        pages = _pages(document, Path(scratch) / "widened.pdf")
-        for page, source in zip(pages, document.pages):
-            page.pictures = list(_picture_boxes(source, page.height))
+        # poppler reads the text and lists the pictures while the pictures' places are found here
+        images = _start(["pdfimages", "-list", str(pdf)])
+        reading = _read_text(_widen(document, Path(scratch) / "widened.pdf"), len(document.pages))
+        boxes = [list(_picture_boxes(source, float(source.mediabox[3]) - float(source.mediabox[1]))) for source in document.pages]
+        pages = _pages([_output(process) for process in reading])
+        for page, found in zip(pages, boxes):
+            page.pictures = found
         faults = _page_faults(pages)
         faults += _font_faults(document)
-        faults += _picture_faults(pdf, document)
+        faults += _picture_faults(_output(images).decode("utf-8", "replace"), document)
         faults += _outside_faults(pages, document)
     return sorted(faults, key=lambda f: (f.page or 0, f.kind))
 
@@ -179,8 +220,12 @@ def pictures(pdf: Path) -> list[tuple[int, tuple[float, float, float, float]]]:
 
 
 def _body_height(pages: list[_Page]) -> float:
-    heights = [round(line.height, 1) for page in pages for line in page.lines for _ in line.words]
-    return statistics.mode(heights) if heights else 0.0
+    """The height of a line of body text: the height most words stand in."""
+    heights: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            heights[round(line.height, 1)] += len(line.words)
+    return heights.most_common(1)[0][0] if heights else 0.0
 
 
 def _page_faults(pages: list[_Page]) -> list[Fault]:
@@ -262,12 +307,26 @@ def _headline_faults(page: _Page, following: _Page | None, body: float) -> list[
     return faults
 
 
+_LEADER = re.compile(r"\.\s?\.\s?\.")
+
+
+def _contents(page: _Page) -> bool:
+    """Whether the page is part of a table of contents (its entries' dots)."""
+    return sum(1 for line in page.lines if _LEADER.search(" ".join(line.words))) >= 3
+
+
 def _body_lines(page: _Page, body: float) -> list[_Line]:
-    # Body text, but for contents entries (their dots) and lines of a table (several numbers).
+    # Body text, but for headings set in capitals and lines of a table (several numbers).
     return [
         line for line in _content(page, body)
-        if body and abs(line.height - body) < body * 0.12 and not re.search(r"\.\s?\.\s?\.", " ".join(line.words))
+        if body and abs(line.height - body) < body * 0.12 and not _LEADER.search(" ".join(line.words))
+        and not _capitals(" ".join(line.words))
     ]
+
+
+def _capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
 
 
 def _starts(lines: list[_Line], body: float, after: tuple[_Line, float] | None = None) -> list[bool]:
@@ -289,8 +348,8 @@ def _starts(lines: list[_Line], body: float, after: tuple[_Line, float] | None =
 def _widows_and_orphans(page: _Page, following: _Page | None, body: float) -> list[Fault]:
     """A paragraph's first line alone at the foot of a page (an orphan), or its last line alone at
     the top of the next (a widow). Single-column pages only."""
-    if following is None:
-        return []
+    if following is None or _contents(page) or _contents(following):
+        return []  # a contents entry is no paragraph: its second line hangs, its first does not
     here, there = _body_lines(page, body), _body_lines(following, body)
     if len(here) < 2 or len(there) < 2 or _columns(here) > 1 or _columns(there) > 1:
         return []
@@ -346,9 +405,10 @@ def _is_pdf_x(document: pikepdf.Pdf) -> bool:
         return False
 
 
-def _picture_faults(pdf: Path, document: pikepdf.Pdf) -> list[Fault]:
-    """Pictures under MIN_DPI at their printed size; in a PDF/X, pictures in RGB."""
-    listing = _run(["pdfimages", "-list", str(pdf)]).decode("utf-8", "replace").splitlines()[2:]
+def _picture_faults(listing_text: str, document: pikepdf.Pdf) -> list[Fault]:
+    """Pictures under MIN_DPI at their printed size (`pdfimages -list` says); in a PDF/X,
+    pictures in RGB."""
+    listing = listing_text.splitlines()[2:]
     pdf_x = _is_pdf_x(document)
     faults = []
     for row in listing:
