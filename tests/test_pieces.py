@@ -248,3 +248,34 @@ print("stopped")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=tmp_path)
     assert done.stdout.strip() == "stopped", done.stderr
+
+
+def test_the_stand_in_contents_are_the_real_ones_line_for_line(newsroom) -> None:
+    # The contents are first rendered with stand-in numbers to learn their length; if the real
+    # ones came out longer or shorter, the contents and the page furniture would be rendered
+    # again. Titles ending a letter further each time, so that some end just short of the
+    # numbers' place; real numbers of one and two digits, as wide as the stand-in 8s.
+    from pressbook.build import load_edition
+    from pressbook.html.views import section_view
+    from pressbook.pdf import pieces
+
+    for n in range(40):
+        title = "Bài " + " ".join(["chữ"] * 11) + " " + "m" * (n % 20 // 2) + "i" * (n % 2) + (" ở vùng cao" if n >= 20 else "")
+        newsroom.article(f"2017/01/bai-{n:02d}.md", title=title, section=["Thời sự", "Kinh tế"][n // 20])
+    project = newsroom.project
+    kit = make_kit(project)
+    edition = load_edition(project, "2017-01").edition
+    headings = tuple(section_view(s, kit, [], body=False) for s in edition.sections)
+    anchors = [a.anchor for s in headings for a in s.articles]
+    digits = documents.contents_digits(edition)
+    assert digits == 2
+
+    def places(document: documents.PrintDocument) -> list[tuple[int, int, int]]:
+        rendered = weasy.render_pdf(document.html, base_url=document.base_url, readable=document.readable, bookmarks=False)
+        return [(rendered.anchors[f"toc-{a}"][0], round(rendered.anchors[f"toc-{a}"][2]), round(rendered.anchors[f"toc-{a}"][4])) for a in anchors]
+
+    stand_in = pieces.stand_in(documents.edition_document(kit, edition, piece="front", pages={a: "88" for a in anchors}, views=headings))
+    real = documents.edition_document(
+        kit, edition, piece="front", pages={a: documents.number(3 + i // 4, digits) for i, a in enumerate(anchors)}, views=headings
+    )  # fmt: skip
+    assert places(stand_in) == places(real)  # every entry on the same page, from the same line to the same line

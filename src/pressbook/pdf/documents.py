@@ -143,6 +143,7 @@ def edition_document(
         "sections": views,
         "cover_image": cover,
         "issue_line": issue_line(edition, kit),
+        "toc_digits": contents_digits(edition),
         "meta": _meta(
             kit,
             f"{pub.name} – {edition.title}",
@@ -152,6 +153,18 @@ def edition_document(
         ),
     }
     return _document(kit, kit.layout.template, context, warnings)
+
+
+def contents_digits(edition: Edition) -> int:
+    """How many digits the contents' page numbers are set in: those of the edition's last page,
+    reckoned at a page and a half an article after the front matter. A number that turns out
+    longer still prints (its entry is a little longer, which pieces.py finds and renders again)."""
+    return len(str(4 + (3 * len(edition.articles) + 1) // 2))
+
+
+def number(page: int, digits: int) -> str:
+    """A page number as the contents print it: figure spaces before it up to `digits` digits."""
+    return str(page).rjust(digits, "\u2007")
 
 
 def furniture_document(kit: Kit, edition: Edition, furniture: Sequence[PageFurniture], first: int = 0) -> PrintDocument:

@@ -1,10 +1,12 @@
 """The print edition in pieces: each section rendered on its own, in a pool of processes and
 remembered in the cache, then joined into one PDF that reads exactly like a single render.
 
-Sections start on a right-hand page in layouts that allow pieces, so a section's pages do not
-depend on anything before it: only their page numbers and running heads do, and those are laid
-over the pages afterwards (the layout's own @page rules, rendered once the numbers are known).
-Layouts without such breaks are rendered whole (and still cached)."""
+In layouts that start each section on a new page, a section's pages do not depend on anything
+before it: only their page numbers, running heads and left/right margins do. Sections start on
+either side; the text block is symmetric, and a piece that lands on the other side is mirrored
+when the pieces are joined, with the page numbers and running heads laid over the pages afterwards
+(the layout's own @page rules, rendered once the numbers are known). Layouts without such breaks
+are rendered whole (and still cached)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,14 @@ class Result:
 _LEADER = re.compile(r"leader\([^)]*\)")
 # About this many pages of page furniture are rendered as one document, as soon as their sections are.
 FURNITURE_PAGES = 32
+
+
+def stand_in(document: documents.PrintDocument) -> documents.PrintDocument:
+    """The front matter to measure the contents' length with, before the page numbers are known
+    (given as 8s as wide as the real ones): one leader's dot and space instead of each leader,
+    as WeasyPrint measures a leader when it breaks lines, and not filling the line, which is
+    slow. It is as long as the real contents, page for page."""
+    return dataclasses.replace(document, html=_LEADER.sub(lambda _: '".\\00a0"', document.html))
 
 
 def in_pieces(kit: Kit, edition: Edition) -> bool:
@@ -130,14 +140,12 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
         document = documents.edition_document(kit, edition, piece="front", pages=pages, views=headings)
         warnings.extend(w for w in document.warnings if w not in warnings)
         if guess:
-            # Only its length is wanted: dots of fixed width instead of leaders, which
-            # WeasyPrint lays out slowly (half the time of a long contents, the same pages).
-            document = dataclasses.replace(document, html=_LEADER.sub('". . "', document.html))
+            document = stand_in(document)
         return task("front", document, bookmarks=False)
 
     # The contents with stand-in numbers first (its length is needed to number the pages),
     # then each section as soon as its articles are ready, so the pool starts at once.
-    digits = 4 if len(edition.articles) > 150 else 3
+    digits = documents.contents_digits(edition)
     guess_ticket = renderer.start(front({a.anchor: "8" * digits for s in headings for a in s.articles}, guess=True))
     tickets, views = [], []
     for section in edition.sections:
@@ -198,7 +206,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
     while True:
         plan, starts = _plan(front_pages, sections, right=right)
         numbers = {
-            article.anchor: str(start + piece.anchors[article.anchor][0] + 1)
+            article.anchor: documents.number(start + piece.anchors[article.anchor][0] + 1, digits)
             for view, piece, start in zip(views, sections, starts)
             for article in view.articles
         }
