@@ -47,3 +47,38 @@ def test_short_and_odd_headlines() -> None:
     assert str(headline("  Xuân   về  ")) == '<span class="bound">Xuân về</span>'
     assert str(headline("A <b> & \"x\"")) == 'A &lt;b&gt; <span class="bound">&amp; "x"</span>'  # text, not markup
     assert str(headline("")) == ""
+
+
+def test_a_rebuild_after_an_edit_does_not_load_the_segmenter(newsroom, tmp_path) -> None:
+    """Titles segmented by one build are remembered in the project's cache: the next build, after
+    an edit to a body, sets the same bound words without loading underthesea (0.7 s, 150 MiB)."""
+    import os
+    import subprocess
+    import sys
+
+    newsroom.article("2017/01/a.md", title="'Mường Khoa: Lúa ruộng bậc thang được mùa'")
+    newsroom.article("2017/01/b.md", title="Chè Shan tuyết ở vùng cao", body="Một.")
+    script = (
+        "import sys, pathlib\n"
+        "from pressbook.config import load_project\n"
+        "from pressbook.build import build\n"
+        "from pressbook.options import BuildOptions\n"
+        "build(load_project(pathlib.Path(sys.argv[1])), BuildOptions(issue='2017-01', formats=('html',), jobs=1))\n"
+        "print('underthesea' in sys.modules)\n"
+        "print(next(pathlib.Path(sys.argv[1], 'build', '2017-01').glob('*.html')).read_text())\n"
+    )
+    env = {**os.environ, "PRESSBOOK_CACHE": str(tmp_path / "cache")}
+
+    def run() -> tuple[bool, list[str]]:
+        done = subprocess.run([sys.executable, "-c", script, str(newsroom.root)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        out = done.stdout
+        loaded, html = out.split("\n", 1)
+        return loaded == "True", re.findall(r'<span class="bound">([^<]*)', html)
+
+    loaded, first = run()
+    assert loaded and "vùng cao" in first
+    newsroom.article("2017/01/b.md", title="Chè Shan tuyết ở vùng cao", body="Hai.")
+    loaded, again = run()
+    assert not loaded, "the segmenter was loaded again for titles it had seen"
+    assert again == first

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -109,7 +110,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     if progress:
         progress("load", 0, 1)
     try:
-        result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
+        with _segmentations(cache):
+            result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
     finally:
         if renderer is not None:
             renderer.close()
@@ -118,6 +120,23 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
         inputs,
     )  # fmt: skip
     return result
+
+
+@contextmanager
+def _segmentations(cache: Cache) -> Iterator[None]:
+    """Headlines' words as segmented by earlier builds, and those segmented now remembered: a
+    rebuild after an edit does not load the segmenter for titles it has seen."""
+    from .html import headlines
+
+    name = f"headline-words-{headlines.segmenter()}"
+    memo = cache.recall(name) or {}
+    headlines.recall(memo)
+    try:
+        yield
+    finally:
+        new = headlines.learned()
+        if new:
+            cache.remember(name, {**memo, **new})
 
 
 def _build(
@@ -222,7 +241,6 @@ def print_articles(project: Project, paths: Sequence[Path], options: PrintOption
     """The website's print button done properly: one PDF per article, or one for all with `combine`."""
     from .articles import read_article
     from .html.kit import make_kit
-    from .pdf import documents
 
     out, combine = options.out, options.combine
     if len(paths) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:
@@ -249,6 +267,14 @@ def print_articles(project: Project, paths: Sequence[Path], options: PrintOption
     if problems:
         raise ArticleError(problems=problems)
     kit = make_kit(project, options.layout, marks=options.marks, bleed=options.bleed, grayscale=options.grayscale)
+    with _segmentations(project_cache(project.root)):
+        return _print(project, kit, articles, options)
+
+
+def _print(project: Project, kit: Kit, articles: list[Article], options: PrintOptions) -> Built:
+    from .pdf import documents
+
+    out, combine = options.out, options.combine
     day = options.printed or kit.moment(date.today()).date()
     groups = [articles] if combine else [[a] for a in articles]
     outputs, warnings = [], []

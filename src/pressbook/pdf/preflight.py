@@ -75,9 +75,13 @@ def _need_tools() -> None:
             )
 
 
-def _start(command: list[str]) -> subprocess.Popen[bytes]:
-    """Start one of poppler's tools; its output is read with `_output`."""
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _start(command: list[str], into: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start one of poppler's tools; its output is read with `_output` (or written `into` a file,
+    so that a long one never waits for its reader)."""
+    if into is None:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with into.open("wb") as sink:
+        return subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE)
 
 
 def _output(process: subprocess.Popen[bytes]) -> bytes:
@@ -107,19 +111,28 @@ def _widen(document: pikepdf.Pdf, scratch: Path) -> Path:
     return scratch
 
 
-def _read_text(widened: Path, count: int) -> list[subprocess.Popen[bytes]]:
-    """pdftotext started on the widened copy, in two halves that run side by side."""
+def _read_text(widened: Path, count: int) -> list[tuple[subprocess.Popen[bytes], Path]]:
+    """pdftotext started on the widened copy, in two halves that run side by side, each writing
+    its words and their boxes to a file beside the copy."""
     half = max(1, (count + 1) // 2)
     ranges = [(1, half), (half + 1, count)] if count > 1 else [(1, count)]
-    return [_start(["pdftotext", "-f", str(a), "-l", str(b), "-bbox-layout", str(widened), "-"]) for a, b in ranges]
+    return [
+        (_start(["pdftotext", "-f", str(a), "-l", str(b), "-bbox-layout", str(widened), "-"], into=target), target)
+        for a, b in ranges
+        for target in [widened.with_name(f"words-{a}.xml")]
+    ]
 
 
-def _pages(outputs: list[bytes]) -> list[_Page]:
-    """Every page's lines of words, as poppler read them, in points from the page's top left."""
+def _pages(readings: list[tuple[subprocess.Popen[bytes], Path]]) -> list[_Page]:
+    """Every page's lines of words, as poppler read them, in points from the page's top left.
+
+    Read a page at a time: the words of a 1,000-page volume make 50 MB of XML, ten times that
+    as a tree."""
     pages: list[_Page] = []
-    for layout in outputs:
-        tree = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", layout))
-        for page in tree.iter("{*}page"):
+    for process, target in readings:
+        _output(process)
+        parser = etree.iterparse(str(target), events=("end",), tag="{*}page", load_dtd=False, no_network=True, huge_tree=True)
+        for _, page in parser:
             found = _Page(len(pages) + 1, float(page.get("width")) - 2 * _AROUND, float(page.get("height")) - 2 * _AROUND)
             for line in page.iter("{*}line"):
                 words = [w.text or "" for w in line.iter("{*}word")]
@@ -127,28 +140,41 @@ def _pages(outputs: list[bytes]) -> list[_Page]:
                 found.lines.append(_Line(*box, words))
             found.lines.sort(key=lambda line: (round(line.y0), line.x0))
             pages.append(found)
+            page.clear()
+            while page.getprevious() is not None:
+                del page.getparent()[0]
     return pages
 
 
-def _draws_pictures(resources, depth: int = 0) -> bool:  # noqa: ANN001 - a pikepdf dictionary
+def _draws_pictures(resources, memo: dict[tuple[int, int], bool], depth: int = 0) -> bool:  # noqa: ANN001 - a pikepdf dictionary
     """Whether these resources hold a picture, or a form that does (reading every page's
-    drawing operators is slow; most pages have no picture)."""
+    drawing operators is slow; most pages have no picture). `memo` keeps the answer for each
+    form, which many pages share."""
     for xobject in (resources.get("/XObject", {}) if resources is not None else {}).values():
         if xobject.get("/Subtype") == "/Image":
             return True
-        if xobject.get("/Subtype") == "/Form" and depth < 6 and _draws_pictures(xobject.get("/Resources"), depth + 1):
+        if xobject.get("/Subtype") == "/Form" and depth < 6 and _form_draws_pictures(xobject, memo, depth + 1):
             return True
     return False
 
 
-def _picture_boxes(page: pikepdf.Page, height: float) -> Iterator[tuple[float, float, float, float]]:
+def _form_draws_pictures(form, memo: dict[tuple[int, int], bool], depth: int) -> bool:  # noqa: ANN001
+    if not form.is_indirect:
+        return _draws_pictures(form.get("/Resources"), memo, depth)
+    if form.objgen not in memo:
+        memo[form.objgen] = _draws_pictures(form.get("/Resources"), memo, depth)
+    return memo[form.objgen]
+
+
+def _picture_boxes(page: pikepdf.Page, height: float, memo: dict[tuple[int, int], bool] | None = None) -> Iterator[tuple[float, float, float, float]]:
     """Where the page draws its pictures: (x0, top, x1, bottom) in points from the top left."""
+    memo = {} if memo is None else memo
 
     def walk(stream_owner, resources, matrix: tuple[float, ...], depth: int) -> Iterator[tuple[float, ...]]:
         stack: list[tuple[float, ...]] = []
         current = matrix
         xobjects = resources.get("/XObject", {}) if resources is not None else {}
-        for operands, operator in pikepdf.parse_content_stream(stream_owner):
+        for operands, operator in pikepdf.parse_content_stream(stream_owner, "q Q cm Do"):
             name = str(operator)
             if name == "q":
                 stack.append(current)
@@ -164,11 +190,11 @@ def _picture_boxes(page: pikepdf.Page, height: float) -> Iterator[tuple[float, f
                     corners = [_apply(current, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
                     yield (min(c[0] for c in corners), min(c[1] for c in corners),
                            max(c[0] for c in corners), max(c[1] for c in corners))  # fmt: skip
-                elif xobject.get("/Subtype") == "/Form" and depth < 6:
+                elif xobject.get("/Subtype") == "/Form" and depth < 6 and _form_draws_pictures(xobject, memo, depth + 1):
                     inner = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
                     yield from walk(xobject, xobject.get("/Resources"), _multiply(inner, current), depth + 1)
 
-    if not _draws_pictures(page.obj.get("/Resources")):
+    if not _draws_pictures(page.obj.get("/Resources"), memo):
         return
     for x0, y0, x1, y1 in walk(page, page.obj.get("/Resources"), (1, 0, 0, 1, 0, 0), 0):
         box = page.mediabox
@@ -198,8 +224,9 @@ def preflight(pdf: Path) -> list[Fault]:
         # poppler reads the text and lists the pictures while the pictures' places are found here
         images = _start(["pdfimages", "-list", str(pdf)])
         reading = _read_text(_widen(document, Path(scratch) / "widened.pdf"), len(document.pages))
-        boxes = [list(_picture_boxes(source, float(source.mediabox[3]) - float(source.mediabox[1]))) for source in document.pages]
-        pages = _pages([_output(process) for process in reading])
+        memo: dict[tuple[int, int], bool] = {}
+        boxes = [list(_picture_boxes(source, float(source.mediabox[3]) - float(source.mediabox[1]), memo)) for source in document.pages]
+        pages = _pages(reading)
         for page, found in zip(pages, boxes):
             page.pictures = found
         faults = _page_faults(pages)
@@ -211,11 +238,12 @@ def preflight(pdf: Path) -> list[Fault]:
 
 def pictures(pdf: Path) -> list[tuple[int, tuple[float, float, float, float]]]:
     """Every picture drawn in `pdf`: its page (1-based) and box (x0, top, x1, bottom) in points."""
+    memo: dict[tuple[int, int], bool] = {}
     with pikepdf.open(pdf) as document:
         return [
             (number, box)
             for number, page in enumerate(document.pages, start=1)
-            for box in _picture_boxes(page, float(page.mediabox[3]))
+            for box in _picture_boxes(page, float(page.mediabox[3]), memo)
         ]
 
 
@@ -370,9 +398,13 @@ def _columns(lines: list[_Line]) -> int:
 
 
 def _font_faults(document: pikepdf.Pdf) -> list[Fault]:
-    faults, seen = [], set()
+    faults, seen, read, forms = [], set(), set(), set()
     for number, page in enumerate(document.pages, start=1):
-        for font in _fonts(page.obj.get("/Resources")):
+        for font in _fonts(page.obj.get("/Resources"), forms):
+            if font.is_indirect:  # pages share their fonts: each is read once
+                if font.objgen in read:
+                    continue
+                read.add(font.objgen)
             name = str(font.get("/BaseFont", "?"))
             if name in seen or font.get("/Subtype") == "/Type3":
                 continue
@@ -384,14 +416,19 @@ def _font_faults(document: pikepdf.Pdf) -> list[Fault]:
     return faults
 
 
-def _fonts(resources, depth: int = 0) -> Iterator[pikepdf.Dictionary]:
+def _fonts(resources, forms: set[tuple[int, int]], depth: int = 0) -> Iterator[pikepdf.Dictionary]:  # noqa: ANN001
+    """The fonts these resources name, and those of their forms (each form once: pages share them)."""
     if resources is None:
         return
     yield from (resources.get("/Font") or {}).values()
     if depth < 6:
         for xobject in (resources.get("/XObject") or {}).values():
             if xobject.get("/Subtype") == "/Form":
-                yield from _fonts(xobject.get("/Resources"), depth + 1)
+                if xobject.is_indirect:
+                    if xobject.objgen in forms:
+                        continue
+                    forms.add(xobject.objgen)
+                yield from _fonts(xobject.get("/Resources"), forms, depth + 1)
 
 
 def _is_pdf_x(document: pikepdf.Pdf) -> bool:
