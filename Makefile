@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: demo test setup bench mutation clean
 
 demo: $(STAMP)
-	$(BIN)/pressbook build --issue 2017-01
+	@$(BIN)/pressbook build --issue 2017-01
+	@echo "next: open the PDF and EPUB above; $(BIN)/pressbook --help lists the commands; make test runs the tests"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -16,8 +17,8 @@ test: $(STAMP)
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml scripts/setup
-	VENV=$(VENV) scripts/setup
-	touch $(STAMP)
+	@VENV=$(VENV) scripts/setup
+	@touch $(STAMP)
 
 clean:
 	rm -rf build .cache .pytest_cache .hypothesis mutants
