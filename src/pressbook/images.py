@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 if TYPE_CHECKING:
     from .config import Project
@@ -17,6 +19,13 @@ SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}  # what Pillow must find inside, whatever the name says
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel picture is already more than any page needs
+# A download from an allowed host: MAX_IMAGE_BYTES at most, and DOWNLOAD_SECONDS for the whole of
+# it (connecting, headers, body), however the host spreads its bytes out; READ_SECONDS of silence
+# end it sooner. A refused address is not asked again for REFUSAL_MEMORY seconds (one build asks
+# for a picture from several stages: the PDF, the e-book, the cover, `check`).
+DOWNLOAD_SECONDS = 30.0
+READ_SECONDS = 10.0
+REFUSAL_MEMORY = 600.0
 
 
 class ImageRefused(ValueError):
@@ -58,6 +67,15 @@ def _verified(path: str, size: int, mtime_ns: int) -> str | None:
     except (OSError, SyntaxError, ValueError) as exc:
         return f"is a damaged picture ({exc})"
     return None
+
+
+def _intact(path: Path) -> bool:
+    """Whether a picture pressbook made earlier is still there, whole (the cache is never trusted)."""
+    try:
+        verify(path)
+    except (OSError, ImageRefused):
+        return False
+    return path.is_file()
 
 
 def verify(path: Path) -> None:
@@ -117,7 +135,7 @@ class Policy:
 
         folder = self.cache / "grey"
         target = folder / f"{file_digest(path)}.png"
-        if not target.is_file():
+        if not _intact(target):  # missing, or damaged in the cache: made again
             from PIL import ImageOps
 
             with Image.open(path) as image:
@@ -138,33 +156,114 @@ class Policy:
         if parts.scheme not in ("http", "https") or not host_allowed:
             raise ImageRefused("is on the web and will be left out of editions")
         import hashlib
-        import http.client
 
         url = parts.geturl()
         target = self.downloads / (hashlib.sha256(url.encode()).hexdigest() + Path(parts.path).suffix.lower()[:6])
-        if not target.is_file():
-            opener = urllib.request.build_opener(_NoRedirect)
-            try:
-                with opener.open(urllib.request.Request(url, headers={"User-Agent": "pressbook"}), timeout=10) as response:
-                    data = response.read(MAX_IMAGE_BYTES + 1)
-            except (OSError, http.client.HTTPException, ValueError) as exc:
-                if isinstance(exc, urllib.error.HTTPError):
-                    exc.close()  # a refused redirect or an error page holds its connection open
-                raise ImageRefused(f"could not be downloaded: {exc!s:.200}") from None
-            if len(data) > MAX_IMAGE_BYTES:
-                raise ImageRefused(f"is larger than {MAX_IMAGE_BYTES // 1024 // 1024} MB")
-            from .files import write_atomic
+        key = f"{self.downloads}\n{url}"
+        with _one_at_a_time(key):
+            if not _intact(target):  # not downloaded yet, or damaged in the cache since
+                when, reason = _REFUSED.get(key, (0.0, ""))
+                if reason and time.monotonic() - when < REFUSAL_MEMORY:
+                    raise ImageRefused(reason)
+                try:
+                    data = _fetch(parts)
+                    from .files import write_atomic
 
-            write_atomic(target, data)
+                    write_atomic(target, data)
+                    verify(target)
+                except ImageRefused as refused:
+                    target.unlink(missing_ok=True)  # what is not a usable picture is not kept
+                    _REFUSED[key] = (time.monotonic(), str(refused))
+                    raise
         verify(target)
         return target
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead to a host the project did not allow: refuse it."""
+# Addresses refused in this process (when, why), and a lock per address, so that stages asking for
+# the same picture at once (the e-book converts pictures in threads) make one request between them.
+_REFUSED: dict[str, tuple[float, str]] = {}
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
 
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return None
+
+@contextmanager
+def _one_at_a_time(key: str) -> Iterator[None]:
+    with _LOCKS_LOCK:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        yield
+
+
+def _fetch(parts) -> bytes:  # noqa: ANN001 - a urllib SplitResult
+    """The body of an allowed http(s) address, within DOWNLOAD_SECONDS and MAX_IMAGE_BYTES."""
+    import http.client
+    import socket
+
+    limit_mb = MAX_IMAGE_BYTES // 1024 // 1024
+    seconds = DOWNLOAD_SECONDS
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=min(READ_SECONDS, seconds))
+    # A socket's timeout bounds each wait, not the whole: a host sending a byte every few seconds
+    # would never time out. At the deadline this timer shuts the connection, whatever it waits for.
+    sockets: list[socket.socket] = []
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        for sock in [connection.sock, *sockets]:
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    timer = threading.Timer(seconds, cut)
+    timer.daemon = True
+    started = time.monotonic()
+    timer.start()
+    too_slow = ImageRefused(f"took longer than {seconds:g} s to download (the limit for a picture)")
+    response = None
+    try:
+        connection.connect()
+        sockets.append(connection.sock)  # the response keeps reading from it after `connection` lets go
+        path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~") + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", path, headers={"User-Agent": "pressbook"})
+        response = connection.getresponse()
+        if 300 <= response.status < 400:
+            raise ImageRefused("could not be downloaded: the host redirects it elsewhere (pressbook follows no redirect)")
+        if response.status != 200:
+            raise ImageRefused(f"could not be downloaded: HTTP {response.status} {response.reason!s:.80}")
+        declared = response.getheader("Content-Length", "")
+        if declared.strip().isdigit() and int(declared) > MAX_IMAGE_BYTES:
+            raise ImageRefused(f"is larger than {limit_mb} MB (the host says {int(declared) / 1024 / 1024:.0f} MB)")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(65536):
+            size += len(chunk)
+            if size > MAX_IMAGE_BYTES:
+                raise ImageRefused(f"is larger than {limit_mb} MB")
+            if time.monotonic() - started > seconds:
+                raise too_slow
+            chunks.append(chunk)
+        if expired.is_set():  # the connection was shut: what came is not the whole picture
+            raise too_slow
+        return b"".join(chunks)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if isinstance(exc, ImageRefused):
+            raise
+        if expired.is_set() or time.monotonic() - started > seconds:
+            raise too_slow from None
+        if isinstance(exc, TimeoutError):
+            wait = min(READ_SECONDS, seconds)
+            raise ImageRefused(f"could not be downloaded: the host took longer than {wait:g} s to answer") from None
+        raise ImageRefused(f"could not be downloaded: {exc!s:.200}") from None
+    finally:
+        timer.cancel()
+        if response is not None:
+            response.close()
+        connection.close()
+        for sock in sockets:
+            sock.close()
 
 
 def policy(project: "Project") -> Policy:

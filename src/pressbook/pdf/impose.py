@@ -4,6 +4,8 @@ vector: each is placed as a form, so text stays text and fonts are embedded once
 
 from __future__ import annotations
 
+import math
+import re
 from io import BytesIO
 from pathlib import Path
 from typing import Literal, get_args
@@ -73,6 +75,60 @@ def _sheet(width: float, height: float) -> tuple[float, float]:
     return width, height
 
 
+PDF_SIDE = (3.0, 14400.0)  # the smallest and largest side of a PDF page, in points
+
+
+def _media_box(page: pikepdf.Page) -> object:
+    """The page's /MediaBox, inherited from its page tree if need be; None if none is set."""
+    node, seen = page.obj, 0
+    while isinstance(node, pikepdf.Dictionary) and seen < 64:
+        if "/MediaBox" in node:
+            return node.MediaBox
+        node, seen = node.get("/Parent"), seen + 1
+    return None
+
+
+def page_boxes(pdf: pikepdf.Pdf, source: Path | None = None) -> list[tuple[float, float, float, float]]:
+    """Every page's size (left, bottom, right, top in points); a UsageError naming the first page
+    whose size is missing, malformed or too small or large to lay two of side by side."""
+    boxes = []
+    pages = list(pdf.pages)
+    # qpdf gives a page whose MediaBox is missing or not four numbers the US Letter size, and
+    # says so only in a warning naming the page's object.
+    lettered = {
+        (int(number), int(generation))
+        for number, generation in re.findall(
+            r"object (\d+) (\d+)\D[^\n]*?MediaBox is undefined", "\n".join(pdf.get_warnings())
+        )
+    }
+    for number, page in enumerate(pages, start=1):
+        raw = _media_box(page)
+        if raw is None or page.objgen in lettered:
+            problem = "has no usable page size (its MediaBox is missing or is not four numbers)"
+        else:
+            try:
+                values = [float(v) for v in raw] if isinstance(raw, pikepdf.Array) else []
+            except (TypeError, ValueError):
+                values = []
+            shown = f"{raw!r}"[:80]
+            if len(values) != 4 or not all(math.isfinite(v) for v in values):
+                problem = f"has a broken page size (MediaBox {shown}; expected four numbers)"
+            else:
+                left, right = sorted(values[0::2])
+                bottom, top = sorted(values[1::2])
+                width, height = right - left, top - bottom
+                if not (PDF_SIDE[0] <= width and 2 * width <= PDF_SIDE[1] and PDF_SIDE[0] <= height <= PDF_SIDE[1]):
+                    problem = (
+                        f"has a page size of {width:.7g} × {height:.7g} pt, which cannot be imposed (a page must be "
+                        f"{PDF_SIDE[0]:g} to {PDF_SIDE[1]:g} pt a side, and two side by side at most {PDF_SIDE[1]:g} pt)"
+                    )
+                else:
+                    boxes.append((left, bottom, right, top))
+                    continue
+        raise UsageError(f"page {number} {problem}", path=source, hint="give a PDF whose pages have a usable size")
+    return boxes
+
+
 def check_mode(mode: str) -> None:
     """A UsageError unless `mode` is one of MODES."""
     if mode not in MODES:
@@ -93,7 +149,7 @@ def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None, *,
         raise UsageError("is not a PDF pressbook can read", path=source, hint="give a PDF file") from None
     count = len(pdf.pages)
     sides = booklet_sides(count, signature) if mode == "booklet" else two_up_sides(count)
-    box = [float(v) for v in pdf.pages[0].mediabox]
+    box = page_boxes(pdf, source)[0]
     width, height = box[2] - box[0], box[3] - box[1]
     sheet_width, sheet_height = _sheet(2 * width, height)
     left, bottom = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2

@@ -135,6 +135,23 @@ def merge_images(pdf: pikepdf.Pdf) -> None:
                 seen[key] = image
 
 
+def drop_embedded_files(pdf: pikepdf.Pdf) -> None:
+    """Remove every embedded file: the document's list and file-attachment annotations (the
+    renderer is told to embed none; this holds for any piece, cached ones included)."""
+    names = pdf.Root.get("/Names")
+    if names is not None and "/EmbeddedFiles" in names:
+        del names["/EmbeddedFiles"]
+    if "/AF" in pdf.Root:
+        del pdf.Root["/AF"]
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations if a.get("/Subtype") != "/FileAttachment"]
+        if len(kept) != len(annotations):
+            page.obj.Annots = pdf.make_indirect(pikepdf.Array(kept))
+
+
 def _outline(pdf: pikepdf.Pdf, bookmarks: Sequence[Bookmark], height: float) -> None:
     def item(mark: Bookmark) -> pikepdf.OutlineItem:
         entry = pikepdf.OutlineItem(
@@ -228,6 +245,7 @@ def assemble(
     _outline(pdf, bookmarks, height)
     merge_fonts(pdf, fonts)
     merge_images(pdf)
+    drop_embedded_files(pdf)
     out = BytesIO()
     pdf.save(
         out,

@@ -8,6 +8,7 @@ import functools
 import heapq
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -117,12 +118,55 @@ def stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
     pool._result_queue._writer.close()  # noqa: SLF001
 
 
-def _worker_start() -> None:
-    """Pool workers leave Ctrl-C and kill to the parent, which stops them itself."""
+def _worker_start(build: int, method: str) -> None:
+    """Pool workers leave Ctrl-C and kill to the parent, which stops them itself; and they end
+    when the build that started them ends, however it ends (see _end_with)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with(build, method)
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def _end_with(build: int, method: str) -> None:
+    """Make this worker exit when the build process `build` dies, even by `kill -9`, which gives
+    the build no chance to stop its workers (they would live on, 95 MB each, for good).
+
+    On Linux the kernel kills the worker when its parent dies (PR_SET_PDEATHSIG): the build when
+    the worker was forked from it, else the fork server. Everywhere, a watchdog thread polls that
+    the worker's parent is still the one it started with and that the build is alive (the sentinel
+    multiprocessing gives every child: a pipe only the build writes to); it also covers a parent
+    that died before the kernel was asked to watch it. A fork server exits by itself once the
+    build and all the workers it made are gone (each holds a pipe it watches), so it goes with
+    them."""
+    parent = build if method == "fork" else os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            # The kernel's "parent" is the thread that forked the worker: the pool is made, fed and
+            # closed by the thread that runs the build, so it outlives every worker it forked.
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the watchdog alone
+    origin = multiprocessing.parent_process()
+
+    def orphaned() -> bool:
+        return os.getppid() != parent or (origin is not None and not origin.is_alive())
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    if orphaned():
+        os._exit(1)
+    threading.Thread(target=watch, name="pressbook-watch-build", daemon=True).start()
 
 
 def _warm() -> None:
@@ -143,12 +187,29 @@ def _piece(key: str, data: bytes, meta: dict[str, Any]) -> Piece:
     )
 
 
+def _cached_piece(key: str, data: bytes, meta: dict[str, Any]) -> Piece | None:
+    """The piece a cache record holds, if it is whole, of the right shape and still good (a
+    damaged record is rendered again, never an error)."""
+    try:
+        piece = _piece(key, data, meta)
+        shapes = (
+            piece.pages >= 0
+            and all(isinstance(k, str) and len(v) == 5 and all(isinstance(n, (int, float)) for n in v)
+                    for k, v in piece.anchors.items())
+            and all(isinstance(n, int) for n in piece.blanks)
+            and all(isinstance(s, str) for s in (*piece.warnings, *piece.refused))
+        )  # fmt: skip
+        return piece if shapes and _still_good(meta) else None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def _still_good(meta: dict[str, Any]) -> bool:
     """Whether every file a cached piece read is as it was (a template may name a file that is
     not in the piece's HTML, such as a logo given by a relative address)."""
     try:
         return all(file_digest(Path(path)) == digest for path, digest in meta.get("loaded", []))
-    except OSError:
+    except (OSError, TypeError, ValueError):
         return False
 
 
@@ -172,9 +233,11 @@ class Renderer:
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
+            context = worker_context()
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=worker_context(), initializer=_worker_start
-            )
+                max_workers=self.jobs, mp_context=context, initializer=_worker_start,
+                initargs=(os.getpid(), context.get_start_method()),
+            )  # fmt: skip
         return self._pool
 
     def warm(self) -> None:
@@ -206,8 +269,9 @@ class Renderer:
         self._tickets.append((task, stage))
         self._totals[stage] = self._totals.get(stage, 0) + 1
         hit = self.cache.get("pdf", key)
-        if hit is not None and _still_good(hit[1]):
-            self._done[ticket] = _piece(key, hit[0], hit[1])
+        cached = _cached_piece(key, *hit) if hit is not None else None
+        if cached is not None:
+            self._done[ticket] = cached
             self.reused += 1
             self._tick(stage)
         elif self.jobs > 1:

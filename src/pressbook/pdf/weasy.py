@@ -18,6 +18,8 @@ from urllib.request import url2pathname
 from weasyprint import CSS, HTML, LOGGER, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from ..callbacks import Guard
+
 
 class ProjectFetcher(URLFetcher):
     """Reads only files below the `readable` folders and data: URLs; records what it read and
@@ -28,6 +30,10 @@ class ProjectFetcher(URLFetcher):
         self.readable = tuple(p.resolve() for p in readable)
         self.refused: list[str] = []
         self.loaded: list[str] = []
+        # WeasyPrint logs and ignores what a fetcher raises: anything but a refusal (ValueError)
+        # is kept and raised again after rendering (pressbook/callbacks.py).
+        self.guard = Guard(expected=(ValueError,))
+        self.fetch = self.guard(self.fetch)  # type: ignore[method-assign]
 
     @staticmethod
     def _inside(path: Path, folder: Path) -> bool:
@@ -391,6 +397,57 @@ def blank_pages(document) -> tuple[int, ...]:  # noqa: ANN001 - a WeasyPrint Doc
     return tuple(n for n, page in enumerate(document.pages) if page._page_box.page_type.blank)  # noqa: SLF001
 
 
+def _no_attachments(root) -> None:  # noqa: ANN001 - an etree
+    """Take the `attachment` link type off every element: WeasyPrint embeds the file an
+    `<a rel=attachment>` or a `<link rel=attachment>` names, and the PDF never embeds a file
+    (a layout could otherwise carry pressbook.toml, or any file of the project, away in it)."""
+    for element in root.iter():
+        rel = element.get("rel") if isinstance(element.tag, str) else None
+        if rel is not None and "attachment" in rel.lower().split():
+            kept = [token for token in rel.split() if token.lower() != "attachment"]
+            if kept:
+                element.set("rel", " ".join(kept))
+            else:
+                del element.attrib["rel"]
+
+
+def _no_attachment_or_file_links(document) -> None:  # noqa: ANN001 - a WeasyPrint Document
+    """Drop any attachment the laid-out document still holds (document-level or on a page), so
+    that whatever way one got in, none reaches the PDF; and links to local files (a layout's
+    relative link), which lead a reader nowhere and would write the project's folder into it."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [
+            link for link in page.links
+            if link[0] != "attachment" and not (link[0] == "external" and str(link[1]).lower().startswith("file:"))
+        ]  # fmt: skip
+
+
+def _portable_picture_names(pictures: dict, readable: Sequence[Path]) -> None:
+    """Name each picture after its address relative to the folder it was read from.
+
+    WeasyPrint names a picture in the PDF after the MD5 of its address, an absolute file: URL,
+    so the same edition built in two folders would differ in its bytes. The name only has to be
+    one per address; its address relative to the `readable` folder holding it (the deepest, which
+    the folders' order makes the same everywhere) is that, and does not depend on the folder."""
+    import hashlib
+
+    from weasyprint.images import RasterImage
+
+    folders = sorted(enumerate(readable), key=lambda item: len(item[1].parts), reverse=True)
+    for url, picture in pictures.items():
+        if not isinstance(picture, RasterImage) or not isinstance(url, str):
+            continue
+        name = url
+        if url.lower().startswith("file:"):
+            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            for number, folder in folders:
+                if path.is_relative_to(folder):
+                    name = f"@{number}/{path.relative_to(folder).as_posix()}"
+                    break
+        picture.id = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+
+
 def render_pdf(
     html: str,
     *,
@@ -412,8 +469,10 @@ def render_pdf(
         source = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         root = source.etree_element
         _mark(root)
+        _no_attachments(root)
         extra = ([] if furniture else [NO_FURNITURE]) + ([] if bookmarks else [NO_BOOKMARKS])
-        document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+        pictures: dict = {}  # WeasyPrint's pictures by address, kept across the passes below
+        document = source.render(cache=pictures, stylesheets=[CSS(string=rule) for rule in extra])
         # A picture that did not fit and left its page part empty is made a little smaller or
         # moves on in the flow (see _fill), as a typesetter would.
         moved: dict[str, int] = {}
@@ -421,19 +480,19 @@ def render_pdf(
             filled = [hole for hole in _holes(document, root, moved) if _fill(hole, moved)]
             if not filled:
                 break
-            document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+            document = source.render(cache=pictures, stylesheets=[CSS(string=rule) for rule in extra])
         trials: dict[object, _Trial] = {}
         for _ in range(_PASSES):
             if not _balance(document, trials):
                 break
-            document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+            document = source.render(cache=pictures, stylesheets=[CSS(string=rule) for rule in extra])
         else:
             for element, trial in trials.items():
                 if not trial.done and trial.fits:
                     trial.settle(element)
                 elif not trial.done:
                     element.attrib.pop("style", None)
-            document = source.render(stylesheets=[CSS(string=rule) for rule in extra])
+            document = source.render(cache=pictures, stylesheets=[CSS(string=rule) for rule in extra])
         pushed: list[str] = []
         for _ in range(_PASSES):
             late = _deferred_notes(document, root)
@@ -443,7 +502,8 @@ def render_pdf(
                 break
             pushed += more
             rules = "\n".join(f'[id="{n}"] {{ break-before: page; }}' for n in pushed)
-            document = source.render(stylesheets=[CSS(string=rule) for rule in [*extra, rules]])
+            document = source.render(cache=pictures, stylesheets=[CSS(string=rule) for rule in [*extra, rules]])
+        fetcher.guard.check()
         if _deferred_notes(document, root):
             collector.messages.append("a footnote is printed one page after its call")
         anchors: dict[str, tuple[int, float, float, float, float]] = {}
@@ -453,10 +513,12 @@ def render_pdf(
             for name, box in page.anchors.items():
                 anchors.setdefault(name, (number, *box))
         blanks = blank_pages(document)
+        _no_attachment_or_file_links(document)
+        _portable_picture_names(pictures, fetcher.readable)
         data = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=identifier,
-            # Attachments are never wanted: an article must not be able to embed a file.
+            # Attachments are never wanted: neither an article nor a layout may embed a file.
             attachments=[],
         )
     finally:
