@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from . import text, uptodate
 from .cache import Cache, html_key, project_cache
+from .callbacks import Guard
 from .config import Project
-from .errors import ArticleError, Problem, UsageError
+from .errors import ArticleError, OutputError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
 from .options import BuildOptions, PrintOptions
 
@@ -73,10 +74,10 @@ def load_edition(
     from .edition import load_manifest, parse_issue, select
 
     period = parse_issue(issue)
-    loaded = load_articles(project.articles_dir, project.config.tz)
+    loaded = load_articles(project.articles_dir, project.config.tz, inside=project.root)
     if loaded.problems and not skip_invalid:
         raise ArticleError(problems=loaded.problems)
-    manifest = load_manifest(project.issues_dir, period)
+    manifest = load_manifest(project.issues_dir, period, inside=project.root)
     edition = select(loaded.articles, project.config, period, sections=sections, tags=tags, manifest=manifest)
     return Selected(edition, loaded.problems)
 
@@ -110,7 +111,9 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     if progress:
         progress("load", 0, 1)
     try:
-        with _segmentations(cache):
+        # An interrupt that a library swallowed on the way still stops the build before it is
+        # recorded as up to date (pressbook/callbacks.py).
+        with _segmentations(cache), Guard():
             result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
     finally:
         if renderer is not None:
@@ -178,7 +181,7 @@ def _build(
         result = pieces.build_pdf(kit, edition, renderer=renderer, variant=options.pdf_variant)
         warnings += [w for w in result.warnings if w not in warnings]
         target = folder / f"{stem}.pdf"
-        write_atomic(target, result.data)
+        _write_output(target, result.data, outputs)
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
         rendered, reused, loaded = result.rendered, result.reused, result.loaded
         clock.lap("pdf")
@@ -194,7 +197,7 @@ def _build(
 
             sheets = impose.impose(result.data, options.impose, options.signature)  # type: ignore[arg-type]
             target = folder / f"{stem}-{options.impose}.pdf"
-            write_atomic(target, sheets)
+            _write_output(target, sheets, outputs)
             outputs.append(Output(target, f"pdf-{options.impose}", len(sheets), None))
             clock.lap("impose")
     if "epub" in options.formats:
@@ -206,13 +209,31 @@ def _build(
         warnings += [w for w in more if w not in warnings]
         data = pack.pack(ebook)
         target = folder / f"{stem}.epub"
-        write_atomic(target, data)
+        _write_output(target, data, outputs)
         outputs.append(Output(target, "epub", len(data)))
         if progress:
             progress("epub", 1, 1)
         clock.lap("epub")
     built = Built(edition, tuple(outputs), tuple(warnings), tuple(clock.laps), rendered, reused, preflight=faults)
     return built, uptodate.inputs(kit, edition, project.config_path) | loaded
+
+
+def _write_output(target: Path, data: bytes, outputs: list[Output]) -> None:
+    """Write one output; when it cannot be written, say which outputs this build has already
+    written (beside them, the other formats are still an earlier build's)."""
+    try:
+        write_atomic(target, data)
+    except OutputError as exc:
+        if not outputs:
+            raise
+        written = [
+            Problem(
+                "was written by this build, but the outputs after it were not: they are still an earlier build's",
+                path=output.path, severity="warning", hint="build again once the error above is put right",
+            )  # fmt: skip
+            for output in outputs
+        ]
+        raise OutputError(problems=[*exc.problems, *written]) from None
 
 
 class _Clock:

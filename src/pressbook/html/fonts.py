@@ -49,7 +49,7 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("pressbook") / "fonts"))
 
 
-def _read_toml(folder: Path) -> FontSet:
+def _read_toml(folder: Path, check: bool = True) -> FontSet:
     path = folder / FONTS_TOML
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -77,6 +77,11 @@ def _read_toml(folder: Path) -> FontSet:
                 Problem(f"face {number}: font file '{entry['file']}' is missing", path=path, field="file",
                         hint="put the file in fonts/ or remove the entry")  # fmt: skip
             )
+        elif check and (fault := _font_fault(file, *_stamp(file))):
+            problems.append(
+                Problem(f"is not a font file pressbook can read ({fault})", path=file,
+                        hint=f"replace it with a working .ttf or .otf file, or remove it from {FONTS_TOML}")  # fmt: skip
+            )
         else:
             faces.append(face)
     missing_roles = [r for r in ROLES if not any(f.role == r for f in faces)]
@@ -91,7 +96,47 @@ def load_fonts(project_fonts: Path | None = None) -> FontSet:
     """The project's fonts when its `fonts/` has a fonts.toml, else the bundled ones."""
     if project_fonts is not None and (project_fonts / FONTS_TOML).is_file():
         return _read_toml(project_fonts)
-    return _read_toml(bundled_dir())
+    return _read_toml(bundled_dir(), check=False)  # shipped and checked with pressbook (tests)
+
+
+# Tables every font needs to be typeset and embedded; read whole when a project's fonts are
+# loaded, so a file that is not a font, or one with broken tables, is one clear error (and not
+# one "not in the font" line per character, nor a whole unsubsettable font in every e-book).
+_NEEDED_TABLES = ("head", "hhea", "maxp", "hmtx", "cmap", "name", "post")
+_READ_TABLES = (*_NEEDED_TABLES, "OS/2", "loca", "glyf", "CFF ", "CFF2")
+
+
+def _stamp(path: Path) -> tuple[float, int]:
+    stat = path.stat()
+    return stat.st_mtime, stat.st_size
+
+
+@lru_cache(maxsize=64)
+def _font_fault(path: Path, mtime: float, size: int) -> str | None:
+    """What is wrong with a font file that fontTools cannot read whole, or None."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path) as font:
+            missing = [tag for tag in _NEEDED_TABLES if tag not in font]
+            if missing:
+                return f"it has no {', '.join(repr(t.strip()) for t in missing)} table"
+            if not any(tag in font for tag in ("glyf", "CFF ", "CFF2")):
+                return "it has no outlines (no 'glyf' or 'CFF' table)"
+            for tag in _READ_TABLES:
+                if tag in font:
+                    font[tag]  # noqa: B018 - reading the table is the check
+            if "loca" in font and "glyf" in font:
+                # fontTools takes glyph offsets past the table on trust: they must stay inside it.
+                offsets = list(font["loca"].locations)
+                end = len(font.reader["glyf"])
+                if any(b < a for a, b in zip(offsets, offsets[1:])) or (offsets and offsets[-1] > end):
+                    return "its 'loca' table points outside its glyphs"
+            if not font.getBestCmap():
+                return "it maps no characters"
+    except Exception as exc:  # noqa: BLE001 - fontTools raises all kinds on a damaged file
+        return f"{type(exc).__name__}: {str(exc)[:120]}" if str(exc) else type(exc).__name__
+    return None
 
 
 def font_face_css(fonts: FontSet, url: Callable[[Face], str] | None = None) -> str:

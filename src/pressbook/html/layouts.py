@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tomllib
 import traceback
@@ -11,19 +12,87 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePath
+from types import ModuleType
 from typing import Any, Literal
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from pydantic import ValidationError
 
 from .. import i18n
 from .headlines import headline
 from ..config import LayoutFile, Style, toml_key_line
-from ..errors import ConfigError, UsageError, validation_problems
+from ..errors import ConfigError, PressbookError, UsageError, validation_problems
+from ..files import is_inside
 
 LAYOUT_FILE = "layout.toml"
+# Layouts are shared and downloaded: they are rendered in Jinja2's sandbox, which refuses
+# Python's internals (`__class__`, `__globals__`, ...) and methods that change data, and here
+# also files (paths), modules, and sizes no edition needs (a huge power, repeat or argument).
+MAX_LAYOUT_SIZE = 1_000_000  # the largest number a layout may pass as an argument or exponent base
+MAX_LAYOUT_TEXT = 10_000_000  # characters (or items) a layout may make by repeating with `*`
+_UNNEEDED_GLOBALS = ("cycler", "joiner", "lipsum")
+_HINT = "check this layout template; layouts run in a sandbox and see only the data pressbook gives them (README 'Making a layout')"
+
+
+class LayoutSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, which also keeps layouts away from files and modules and from
+    numbers and repetitions that would stall a build."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """No attribute of a path (it could read or write any file), a module or a class."""
+        if isinstance(obj, (PurePath, type, ModuleType)) or isinstance(value, ModuleType):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """No method of a path, module or class, whoever holds it."""
+        owner = getattr(obj, "__self__", None)
+        if isinstance(owner, (PurePath, type, ModuleType)) or isinstance(obj, ModuleType):
+            return False
+        return super().is_safe_callable(obj)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """`a ** b` and `text * n` within sizes an edition can need."""
+        if operator == "**" and _number(right) and abs(right) > 64 and _number(left) and abs(left) > 1:
+            raise SecurityError(f"'{left} ** {right}' is too large a number for a layout")
+        if operator == "*":
+            for items, times in ((left, right), (right, left)):
+                if isinstance(items, (str, list, tuple)) and _number(times) and len(items) * times > MAX_LAYOUT_TEXT:
+                    raise SecurityError(f"repeating {len(items)} characters or items {times} times is too much for a layout")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """A call with no number argument larger than a layout can need."""
+        _check_sizes(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_sizes(args: Any, kwargs: Mapping[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if _number(value) and abs(value) > MAX_LAYOUT_SIZE:
+            raise SecurityError(f"the number {value} is larger than a layout may use ({MAX_LAYOUT_SIZE:,})")
+
+
+def _sized(function: Any) -> Any:
+    """A filter that refuses arguments (after the value it filters) larger than a layout can need."""
+    passes = getattr(function, "jinja_pass_arg", None)
+    skip = 2 if passes is not None else 1
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _check_sizes(args[skip:], kwargs)
+        return function(*args, **kwargs)
+
+    return checked
 
 
 @dataclass(frozen=True)
@@ -54,9 +123,9 @@ def environment(project_layouts: Path, language: str) -> jinja2.Environment:
     bundled = jinja2.FileSystemLoader(bundled_dir())
     loaders: list[jinja2.BaseLoader] = []
     if project_layouts.is_dir():
-        loaders.append(jinja2.FileSystemLoader(project_layouts))
+        loaders.append(_ProjectLoader(project_layouts))
     loaders += [bundled, jinja2.PrefixLoader({"!default": bundled})]
-    env = jinja2.Environment(
+    env = LayoutSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
@@ -66,6 +135,9 @@ def environment(project_layouts: Path, language: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=True,
     )
+    for name in _UNNEEDED_GLOBALS:
+        env.globals.pop(name, None)
+    env.filters = {name: _sized(function) for name, function in env.filters.items()}
     env.globals["labels"] = i18n.labels(language)
     # Layouts may also write {{ _("Contents") }}: the same Babel catalogs, through Jinja's i18n.
     env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
@@ -76,6 +148,31 @@ def environment(project_layouts: Path, language: str) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["headline"] = headline
     return env
+
+
+def _outside(path: Path, project_layouts: Path) -> ConfigError | None:
+    """The error for a project layout file that is a link to a file outside the project."""
+    if is_inside(path, [project_layouts.parent]):
+        return None
+    return ConfigError(
+        "is a link to a file outside the project; it is not read", path=path,
+        hint="copy the layout's files into layouts/ and remove the link",
+    )  # fmt: skip
+
+
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """The project's templates, read only where they resolve inside the project."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        refused = _outside(Path(filename), self.folder) if filename else None
+        if refused is not None:
+            raise refused
+        return source, filename, uptodate
 
 
 def paragraphs(value: str) -> Markup:
@@ -89,6 +186,8 @@ def _layout_file(project_layouts: Path, name: str) -> tuple[Path, LayoutFile] | 
     for folder in (project_layouts / name, bundled_dir() / name):
         path = folder / LAYOUT_FILE
         if path.is_file():
+            if folder.parent == project_layouts and (refused := _outside(path, project_layouts)):
+                raise refused
             try:
                 text = path.read_text(encoding="utf-8")
                 data = tomllib.loads(text)
@@ -150,6 +249,9 @@ def for_printing(layout: Layout, marks: str | None = None, bleed: str | None = N
     return dataclasses.replace(layout, style=printing.over(layout.style))
 
 
+_TEMPLATE_SUFFIXES = (".html", ".css", ".xhtml", ".xml", ".txt")
+
+
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     """Render a template, turning template mistakes into errors that name the file and line."""
     try:
@@ -160,13 +262,20 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise ConfigError(f"template '{exc.name}' not found", hint="check the layout's files and {% extends %} names") from None
-    except jinja2.TemplateError as exc:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".css", ".xhtml"))]
+    except PressbookError:
+        raise  # a filter's own clear error (an article's headline, a picture)
+    except Exception as exc:  # noqa: BLE001 - what a layout does wrong is the layout's error
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(_TEMPLATE_SUFFIXES)]
+        if not frames and not isinstance(exc, jinja2.TemplateError):
+            raise  # not raised by a template: pressbook's own bug
         where = frames[-1] if frames else None
+        kind = "refused by the sandbox" if isinstance(exc, SecurityError) else "template error"
+        text = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         raise ConfigError(
-            f"template error: {exc}",
+            f"{kind}: {text}",
             path=Path(where.filename) if where else None,
             line=where.lineno if where else None,
+            hint=_HINT,
         ) from None
 
 

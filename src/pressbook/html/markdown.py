@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..body import dialect
+from ..callbacks import Guard
 
 # print: notes float to the foot of the page; endnotes: listed after the body (for columns);
 # epub: EPUB 3 noterefs and footnote asides.
@@ -91,15 +92,18 @@ def sanitise(
     if own:
         for tag, names in _OWN_ATTRIBUTES.items():
             attributes.setdefault(tag, set()).update(names)
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS | (_OWN_TAGS if own else set()),
-        attributes=attributes,
-        url_schemes=URL_SCHEMES | ({"pressbook"} if own else set()),
-        link_rel=None,
-        strip_comments=True,
-        attribute_filter=attribute,
-    )
+    # nh3 prints and ignores what its attribute filter raises (even Ctrl-C): the guard raises it
+    # again once nh3 returns, so a failing picture check fails the build, never drops the picture.
+    with Guard() as guard:
+        cleaned = nh3.clean(
+            html,
+            tags=ALLOWED_TAGS | (_OWN_TAGS if own else set()),
+            attributes=attributes,
+            url_schemes=URL_SCHEMES | ({"pressbook"} if own else set()),
+            link_rel=None,
+            strip_comments=True,
+            attribute_filter=guard(attribute, failed=None),
+        )
     return _NO_SOURCE.sub("", cleaned)
 
 
