@@ -399,13 +399,14 @@ def test_stale_temporary_files_of_running_builds_are_left_alone(tmp_path) -> Non
     finished = subprocess.Popen([sys.executable, "-c", "pass"])
     finished.wait()
     try:
-        live = tmp_path / f".a.pdf.{running.pid}-x1.part"
-        dead = tmp_path / f".a.pdf.{finished.pid}-x2.part"
-        old_style = tmp_path / ".a.pdf.x3.part"  # named by an older pressbook: no writer to ask
-        for path in (live, dead, old_style):
+        live = tmp_path / f".a.pdf.pressbook-{running.pid}-x1abcdef.part"
+        dead = tmp_path / f".a.pdf.pressbook-{finished.pid}-x2abcdef.part"
+        # Not a name pressbook makes (a user's own, or an older pressbook's): never deleted.
+        not_ours = tmp_path / ".a.pdf.x3.part"
+        for path in (live, dead, not_ours):
             path.write_bytes(b"half")
-        assert sorted(remove_stale_parts(tmp_path)) == sorted([dead, old_style])
-        assert live.exists()
+        assert sorted(remove_stale_parts(tmp_path)) == [dead]
+        assert live.exists() and not_ours.exists()
     finally:
         running.kill()
         running.wait()

@@ -25,8 +25,9 @@ from pydantic import (
 )
 
 from . import frontmatter, text
-from .body import image_sources, to_text
+from .body import image_sources, limit_problems, to_text
 from .errors import ArticleError, Problem, validation_problems
+from .files import walk
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 FIELD_ORDER = (
@@ -34,6 +35,11 @@ FIELD_ORDER = (
     "image", "image_caption", "source_url", "views",
 )  # fmt: skip
 DATE_HELP = "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM+07:00 or DD/MM/YYYY, optionally with HH:MM"
+# The years a date may fall in. Outside them a date is a typo (0001, 9999), and its arithmetic
+# breaks: 9999-12-31T23:59-12:00 is in the year 10000 anywhere east of it, and zoneinfo gives years
+# before time zones existed the local mean time of the place (+07:06:40).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+YEARS = f"the years {MIN_YEAR} to {MAX_YEAR}"
 
 _DMY = re.compile(
     r"^(?:(?P<h1>\d{1,2})[:h](?P<m1>\d{2})\s*-\s*)?(?:[^\d,]+,\s*)?(?:ngày\s+)?"
@@ -42,16 +48,30 @@ _DMY = re.compile(
 )
 
 
+class DateOutOfRange(ValueError):
+    """A real date, but outside MIN_YEAR..MAX_YEAR."""
+
+
+def in_years(moment: datetime, written: str) -> datetime:
+    """`moment` if its year is within MIN_YEAR..MAX_YEAR, else DateOutOfRange quoting `written`."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise DateOutOfRange(f"'{written}' is outside {YEARS} (write the real date, e.g. 2017-01-04)")
+    return moment
+
+
 def parse_date(value: object, tz: tzinfo) -> datetime:
-    """An aware datetime from what an editor writes; times without an offset are read in `tz`."""
+    """An aware datetime from what an editor writes; times without an offset are read in `tz`.
+    A date outside MIN_YEAR..MAX_YEAR raises DateOutOfRange (a ValueError)."""
     if isinstance(value, datetime):
-        moment = value
+        moment, written = value, value.isoformat()
     elif isinstance(value, Date):
-        moment = datetime.combine(value, time())
+        moment, written = datetime.combine(value, time()), value.isoformat()
     elif isinstance(value, str):
-        moment = _parse_date_text(value.strip())
+        moment, written = _parse_date_text(value.strip()), value.strip()
     else:
         raise ValueError(f"{value!r} is not a date ({DATE_HELP})")
+    # Checked before a time zone is attached: years outside the range are where it overflows.
+    in_years(moment, written)
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
@@ -92,7 +112,7 @@ class FrontMatter(BaseModel):
     @classmethod
     def _date(cls, value: object, info: ValidationInfo) -> datetime:
         if isinstance(value, datetime) and value.tzinfo is not None:
-            return value
+            return in_years(value, value.isoformat())
         tz = (info.context or {}).get("tz")
         if tz is None:
             raise ValueError("no time zone given to read the date in")
@@ -212,11 +232,17 @@ def read_markdown(path: Path, tz: tzinfo) -> Article:
         front = FrontMatter.model_validate(data, context={"tz": tz})
     except ValidationError as exc:
         raise ArticleError(problems=front_matter_problems(exc, path, lines, split.front_line)) from None
+    body = text.clean(split.body).text
+    # Nesting and counts the renderers cannot take stop the article here (body.py), where
+    # --skip-invalid can leave it out, rather than the whole edition later.
+    too_much = limit_problems(body, path, source.count("\n", 0, len(source) - len(split.body)) + 1)
+    if too_much:
+        raise ArticleError(problems=too_much)
     return Article(
         **front.model_dump(),
         path=path,
         slug=text.slugify(path.stem, max_length=200),
-        body=text.clean(split.body).text,
+        body=body,
     )
 
 
@@ -242,19 +268,37 @@ class Loaded:
     problems: tuple[Problem, ...]
 
 
-def article_files(folder: Path) -> list[Path]:
-    """Article files below `folder`, in a stable order."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+def article_files(folder: Path, inside: Path | None = None) -> list[Path]:
+    """Article files below `folder`, in a stable order: never through a link leading outside
+    the project (`inside`, by default the folder that holds `folder`), nor round a loop."""
+    return [p for p in walk(folder, [inside or folder.parent]).files if p.suffix.lower() in READERS]
 
 
-def load_articles(folder: Path, tz: tzinfo) -> Loaded:
-    """Read every article below `folder`, collecting problems instead of stopping at the first."""
+def _links_out(links: tuple[Path, ...]) -> list[Problem]:
+    """An error for each link to an article or a folder outside the project: its text would be
+    published from a file the newsroom does not hold."""
+    problems = []
+    for link in links:
+        if link.suffix.lower() in READERS or link.is_dir():
+            problems.append(
+                Problem(
+                    f"is a link to {'a folder' if link.is_dir() else 'a file'} outside the project; it is not read",
+                    path=link,
+                    hint="copy what it points to into the project (articles/...) and remove the link",
+                )
+            )
+    return problems
+
+
+def load_articles(folder: Path, tz: tzinfo, inside: Path | None = None) -> Loaded:
+    """Read every article below `folder`, collecting problems instead of stopping at the first.
+
+    Every file read is inside the project (`inside`, by default the folder holding `folder`)."""
     articles: list[Article] = []
-    problems: list[Problem] = []
+    walked = walk(folder, [inside or folder.parent])
+    problems: list[Problem] = _links_out(walked.outside)
     seen: dict[str, Path] = {}
-    for path in article_files(folder):
+    for path in (p for p in walked.files if p.suffix.lower() in READERS):
         try:
             article = read_article(path, tz)
         except ArticleError as exc:

@@ -1,7 +1,8 @@
 """A content-addressed disk cache for rendered pieces: same inputs, same key, no second render.
 
 Entries live in `<project>/.cache/pressbook/<kind>/<key[:2]>/<key>.{bin,json}`; deleting the folder
-is always safe."""
+is always safe, and so is damaging it: a record that cannot be read, or is not what was written,
+is a miss (the thing is made again), never an error."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
-from .files import referenced_files, write_atomic
+from .files import referenced_files, walk, write_atomic
 
 
 @lru_cache(maxsize=4096)
-def _digest(path: str, size: int, mtime_ns: int) -> str:
+def _digest(path: str, stamp: tuple[int, ...]) -> str:
     sha = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -28,10 +29,16 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
     return sha.hexdigest()
 
 
+def stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes when a file is touched, edited or replaced: size, modification time, and
+    the inode and change time (a copy that keeps the old size and time, `cp -p`, `rsync -t`, an
+    archive unpacked, still changes those; no tool sets them back)."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns
+
+
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (remembered while its size and time stay the same)."""
-    stat = path.stat()
-    return _digest(str(path), stat.st_size, stat.st_mtime_ns)
+    """SHA-256 of a file's bytes (remembered while its `stamp` stays the same)."""
+    return _digest(str(path), stamp(path.stat()))
 
 
 @lru_cache(maxsize=1)
@@ -63,17 +70,20 @@ def html_key(kind: str, html: str, readable: Sequence[Path], options: dict[str, 
     Addresses inside the `readable` folders are keyed relative to their folder, so the same
     edition in another checkout (or on another machine) has the same key, and the PDF identifier
     made from it is the same."""
-    folders = sorted({folder.resolve().as_uri() for folder in readable}, key=len, reverse=True)
+    # Numbered in the order given (the same in every copy of a project), matched longest first:
+    # numbered by length, a project in a folder shorter than the bundled layouts' would differ.
+    given = list(dict.fromkeys(folder.resolve().as_uri() for folder in readable))
+    folders = sorted(given, key=len, reverse=True)
 
     def portable(url: str) -> str:
-        for number, folder in enumerate(folders):
+        for folder in folders:
             if url.startswith(folder + "/"):
-                return f"@{number}{url[len(folder):]}"
+                return f"@{given.index(folder)}{url[len(folder):]}"
         return url
 
     files = referenced_files(html, readable)
-    for folder_number, folder in enumerate(folders):
-        html = html.replace(folder + "/", f"@{folder_number}/")
+    for folder in folders:
+        html = html.replace(folder + "/", f"@{given.index(folder)}/")
     sha = hashlib.sha256()
     sha.update(f"{kind}\n{tool_versions()}\n{json.dumps(options or {}, sort_keys=True)}\n".encode())
     sha.update(html.encode("utf-8"))
@@ -104,7 +114,8 @@ class Cache:
             data = data_path.read_bytes()
         except (OSError, ValueError):
             return None
-        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+        meta = _unsealed(meta)
+        if meta is None or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
             return None
         return data, meta
 
@@ -115,7 +126,7 @@ class Cache:
         data_path, meta_path = self._paths(kind, key)
         try:
             write_atomic(data_path, data)
-            write_atomic(meta_path, json.dumps({**meta, "sha256": hashlib.sha256(data).hexdigest()}).encode())
+            write_atomic(meta_path, _sealed({**meta, "sha256": hashlib.sha256(data).hexdigest()}))
         except OutputError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -135,7 +146,7 @@ class Cache:
         """Record a small fact (e.g. which key produced an output file)."""
         if self.root is not None:
             try:
-                write_atomic(self.root / "outputs" / f"{name}.json", json.dumps(value, sort_keys=True).encode())
+                write_atomic(self.root / "outputs" / f"{name}.json", _sealed(value))
             except OutputError:
                 pass
 
@@ -144,9 +155,30 @@ class Cache:
         if self.root is None:
             return None
         try:
-            return json.loads((self.root / "outputs" / f"{name}.json").read_text(encoding="utf-8"))
+            value = json.loads((self.root / "outputs" / f"{name}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return _unsealed(value)
+
+
+_SEAL = "record-sha256"
+
+
+def _sealed(value: dict[str, Any]) -> bytes:
+    """A record as JSON with a digest of itself: any later change to it shows."""
+    text = json.dumps(value, sort_keys=True)
+    return json.dumps({**json.loads(text), _SEAL: hashlib.sha256(text.encode()).hexdigest()}, sort_keys=True).encode()
+
+
+def _unsealed(value: object) -> dict[str, Any] | None:
+    """A record read back, if it is exactly what `_sealed` wrote (not of another shape, not
+    edited, not from a version of pressbook that wrote no seal)."""
+    if not isinstance(value, dict) or not isinstance(value.get(_SEAL), str):
+        return None
+    record = {k: v for k, v in value.items() if k != _SEAL}
+    if hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest() != value[_SEAL]:
+        return None
+    return record
 
 
 def cache_dir(root: Path) -> Path:
@@ -160,23 +192,28 @@ def project_cache(root: Path, enabled: bool = True) -> Cache:
     return Cache(cache_dir(root) if enabled else None)
 
 
-def tree_fingerprint(roots: list[Path], extra: dict[str, Any]) -> str:
-    """A key that changes when any file below `roots` changes (by name, size or time) or `extra` does.
+def tree_fingerprint(roots: list[Path], extra: dict[str, Any], inside: Sequence[Path] = ()) -> str:
+    """A key that changes when any file below `roots` changes (by name and `stamp`), a link is
+    made or pointed elsewhere, or `extra` changes.
 
-    Cheap enough to take before every build: it reads no file, it only looks at them."""
+    Cheap enough to take before every build: it reads no file, it only looks at them. Links are
+    followed only into the `inside` folders (default: the roots), and into each folder once."""
+    bounds = list(inside) or [root for root in roots if root.is_dir()]
     sha = hashlib.sha256(json.dumps(extra, sort_keys=True, default=str).encode())
     for root in roots:
         sha.update(f"\n#{root}".encode())
         if root.is_file():
-            stat = root.stat()
-            sha.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+            sha.update(repr(stamp(root.stat())).encode())
             continue
-        for folder, dirs, files in os.walk(root, followlinks=True):
-            dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", ".git"))
-            for name in sorted(files):
-                try:
-                    stat = os.stat(os.path.join(folder, name))
-                except OSError:
-                    continue
-                sha.update(f"\n{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        walked = walk(root, bounds, skip=("__pycache__", ".git"))
+        for link in walked.links:
+            try:
+                sha.update(f"\n{link} -> {os.readlink(link)}".encode())
+            except OSError:
+                continue
+        for path in walked.files:
+            try:
+                sha.update(f"\n{path}:{stamp(path.stat())}".encode())
+            except OSError:
+                continue
     return sha.hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from . import images, text
 from .articles import READERS, Article, article_files, load_articles, read_bytes
 from .config import Project
 from .errors import ArticleError, ConfigError, Problem
-from .files import write_atomic
+from .files import walk, write_atomic
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
 
@@ -60,6 +61,8 @@ def text_findings(source: str, path: Path, tone_style: str) -> list[Problem]:
     """Hygiene warnings for an article's raw text, each on the first line it concerns."""
     problems: list[Problem] = []
     seen: set[str] = set()
+    # Code is written as it must be typed: not text to clean, nor to report.
+    source = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
     for number, line in enumerate(source.splitlines(), start=1):
         for finding in text.clean(line).findings:
             if finding.kind in seen:
@@ -107,16 +110,35 @@ def _line_of(source: str, word: str) -> int | None:
 _ADDRESSES = re.compile(r"\]\([^)]*\)|<[^<>\n]*>|^(?:image|source_url)\s*:.*$", re.M)
 
 
+# Code spans and blocks (fenced, or indented four spaces after a blank line): what a reader must
+# type as written, so no repair touches them (a no-break space there may be meant).
+_CODE = re.compile(
+    r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)"
+    r"|(?:(?<=\n\n)|\A)(?:(?:[ ]{4}|\t)[^\n]*(?:\n|\Z))+"
+    r"|(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)",
+    re.M | re.S,
+)
+
+
+def _outside(pattern: re.Pattern[str], source: str, change: Callable[[str], str]) -> str:
+    """`source` with `change` applied to the text between matches of `pattern` only."""
+    parts, last = [], 0
+    for match in pattern.finditer(source):
+        parts += [change(source[last : match.start()]), match.group(0)]
+        last = match.end()
+    parts.append(change(source[last:]))
+    return "".join(parts)
+
+
 def repaired(source: str, tone_style: str) -> str:
-    """An article's text after every safe repair (and tone style, when the project sets one)."""
-    fixed = text.clean(source).text
+    """An article's text after every safe repair (and tone style, when the project sets one);
+    code spans and blocks are left as they are."""
+    fixed = _outside(_CODE, source, lambda part: text.clean(part).text)
     if tone_style in ("old", "new"):
-        parts, last = [], 0
-        for match in _ADDRESSES.finditer(fixed):
-            parts += [text.convert_tone_style(fixed[last : match.start()], tone_style), match.group(0)]
-            last = match.end()
-        parts.append(text.convert_tone_style(fixed[last:], tone_style))
-        fixed = "".join(parts)
+        def convert(part: str) -> str:
+            return text.convert_tone_style(part, tone_style)
+
+        fixed = _outside(_CODE, fixed, lambda part: _outside(_ADDRESSES, part, convert))
     return fixed
 
 
@@ -149,7 +171,7 @@ def check_project(project: Project, fix: bool = False) -> Report:
     tone_style = project.config.text.tone_style
     fixed: list[Path] = []
     problems: list[Problem] = []
-    for path in article_files(project.articles_dir):
+    for path in article_files(project.articles_dir, project.root):
         try:
             source = read_bytes(path)
         except ArticleError:
@@ -157,19 +179,20 @@ def check_project(project: Project, fix: bool = False) -> Report:
         if fix:
             new = repaired(source, tone_style)
             if new != source:
-                write_atomic(path, new.encode("utf-8"))
+                # Through a link to the file it names (inside the project, or it would not be
+                # here): writing the link itself would turn it into a copy.
+                write_atomic(path.resolve(), new.encode("utf-8"))
                 fixed.append(path)
                 source = new
         problems += text_findings(source, path, tone_style)
-    loaded = load_articles(project.articles_dir, project.config.tz)
+    loaded = load_articles(project.articles_dir, project.config.tz, project.root)
     problems = list(loaded.problems) + problems + font_problems(project.fonts_dir)
     for article in loaded.articles:
         problems += _images(article, images.policy(project))
     if project.articles_dir.is_dir():
-        for path in sorted(project.articles_dir.rglob("*")):
+        for path in walk(project.articles_dir, [project.root]).files:
             if (
-                path.is_file()
-                and path.suffix.lower() not in {*READERS, *images.SUFFIXES}
+                path.suffix.lower() not in {*READERS, *images.SUFFIXES}
                 and path.name not in IGNORED_NAMES
             ):
                 problems.append(

@@ -12,12 +12,13 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from . import i18n
-from .articles import Article
+from .articles import MAX_YEAR, MIN_YEAR, Article, in_years
 from .config import Config, toml_key_line
 from .errors import ConfigError, EditionError, Problem, UsageError, validation_problems
+from .files import is_inside
 
 PeriodKind = Literal["all", "year", "month", "week", "day"]
 ISSUE_HELP = "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
@@ -45,6 +46,8 @@ def parse_issue(spec: str | None) -> Period:
     if spec is None or spec == "all":
         return ALL
     spec = spec.strip()
+    if (year := re.match(r"\d{4}(?=$|-)", spec)) and not MIN_YEAR <= int(year.group()) <= MAX_YEAR:
+        raise UsageError(f"--issue '{spec}': the year must be between {MIN_YEAR} and {MAX_YEAR}", hint=ISSUE_HELP)
     try:
         if m := re.fullmatch(r"(\d{4})", spec):
             year = int(m.group(1))
@@ -78,6 +81,13 @@ class Manifest(BaseModel):
     sections: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
 
+    @field_validator("date")
+    @classmethod
+    def _in_years(cls, value: Date | None) -> Date | None:
+        if value is not None:  # else the edition's dates overflow (EPUB metadata, the cover)
+            in_years(datetime(value.year, value.month, value.day), value.isoformat())
+        return value
+
 
 @dataclass(frozen=True)
 class LoadedManifest:
@@ -88,18 +98,24 @@ class LoadedManifest:
     text: str
 
 
-def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
-    """The manifest for `period`, if the project has one."""
+def load_manifest(issues_dir: Path, period: Period, inside: Path | None = None) -> LoadedManifest | None:
+    """The manifest for `period`, if the project has one; it must be a file inside the project
+    (`inside`, by default the folder holding `issues_dir`), not a link to one elsewhere."""
     path = issues_dir / f"{period.id}.toml"
     if not path.is_file():
         return None
+    if not is_inside(path, [inside or issues_dir.parent]):
+        raise ConfigError(
+            "is a link to a file outside the project; it is not read", path=path,
+            hint="copy the manifest into issues/ and remove the link",
+        )  # fmt: skip
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read the issue manifest: {exc}", path=path) from None
     try:
-        return LoadedManifest(Manifest.model_validate(data), path, text)
+        manifest = Manifest.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(
             problems=validation_problems(
@@ -107,6 +123,13 @@ def load_manifest(issues_dir: Path, period: Period) -> LoadedManifest | None:
                 model=Manifest, docs="Issues and manifests",
             )  # fmt: skip
         ) from None
+    if "articles" in manifest.model_fields_set and not manifest.articles:
+        # An empty list would otherwise mean "choose by date", which the editor did not write.
+        raise ConfigError(
+            "lists no articles", path=path, line=toml_key_line(text, ["articles"]), field="articles",
+            hint="name the issue's articles by slug, or remove the line to choose them by date",
+        )  # fmt: skip
+    return LoadedManifest(manifest, path, text)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import images
-from .cache import Cache, file_digest, tool_versions, tree_fingerprint
+from .cache import Cache, file_digest, stamp, tool_versions, tree_fingerprint
 from .config import Project
 from .errors import Problem
 
@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 def fingerprint(project: Project, options: BuildOptions, kit: Kit) -> str:
     """The key of a build: its options, the style it sets in, the tools, and the name, size and
     time of every file in the project's watched folders and pressbook's own."""
+    package = Path(__file__).parent
     return tree_fingerprint(
-        [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir,
-         Path(__file__).parent],
+        [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir, package],
         {"options": options.key(), "style": kit.layout.style.model_dump(), "epoch": kit.epoch, "tools": tool_versions()},
+        inside=[project.root, package],
     )  # fmt: skip
 
 
@@ -39,31 +40,39 @@ def record(cache: Cache, key: str, outputs: list[tuple[Path, str, int, int | Non
     )
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    """A file's size and modification time (-1, -1 when it is gone)."""
+def _stamp(path: Path) -> list[int]:
+    """What changes when a file is touched, edited or replaced (see `cache.stamp`); [-1] when it
+    is gone."""
     try:
-        stat = path.stat()
+        return list(stamp(path.stat()))
     except OSError:
-        return -1, -1
-    return stat.st_size, stat.st_mtime_ns
+        return [-1]
 
 
 def recall(cache: Cache, key: str) -> tuple[list[tuple[Path, str, int, int | None]], tuple[Problem, ...]] | None:
     """The outputs (path, format, size, pages) and warnings of an identical earlier build, if its
-    outputs are still there untouched and no file it used has changed since."""
+    outputs are still there untouched and no file it used has changed since. A record that is
+    not as written (a damaged cache) is no earlier build."""
     done: dict[str, Any] | None = cache.recall(f"build-{key}")
-    if done is None:
+    try:
+        return _recalled(done) if done is not None else None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OSError):
         return None
-    for path, size, mtime in done.get("inputs", [None]):
-        if path is None or _stamp(Path(path)) != (size, mtime):
+
+
+def _recalled(done: dict[str, Any]) -> tuple[list[tuple[Path, str, int, int | None]], tuple[Problem, ...]] | None:
+    for path, *was in done["inputs"]:
+        if _stamp(Path(path)) != was:
             return None
     outputs = []
     for path, kind, size, pages, digest in done["outputs"]:
         target = Path(path)
         if not target.is_file() or file_digest(target) != digest:
             return None
+        if not (isinstance(kind, str) and isinstance(size, int) and (pages is None or isinstance(pages, int))):
+            return None
         outputs.append((target, kind, size, pages))
-    return outputs, tuple(Problem(w, severity="warning") for w in done["warnings"])
+    return outputs, tuple(Problem(str(w), severity="warning") for w in done["warnings"])
 
 
 def inputs(kit: Kit, edition: Edition, config_path: Path) -> set[Path]:
