@@ -26,7 +26,7 @@ from pressbook.text import clean
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LABELS = {"UTF-8 with BOM", "UTF-32 with BOM", "UTF-16 LE with BOM", "UTF-16 BE with BOM", "UTF-16 LE without BOM",
-          "UTF-16 BE without BOM", "Windows-1258", "VISCII", "TCVN3 (ABC)"}  # fmt: skip
+          "UTF-16 BE without BOM", "Windows-1258", "VISCII", "TCVN3 (ABC)", "VNI"}  # fmt: skip
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 VIETNAMESE = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐ0123456789 -:,./()\n\u0301\u0323\u00a0")))
 

@@ -7,20 +7,18 @@ Exit codes: 0 success, 1 content or configuration errors (every one listed), 2 u
 from __future__ import annotations
 
 import functools
-import json
-import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import load_project
-from .console import Bars, err, guide, out, report, show, shown
+from .console import Bars, err, guide, line, out, report, safe, show, shown, write_json
 from .errors import PressbookError, Problem, UsageError
 
 # Commands import what they use when they run: `pressbook build` with nothing to do stays quick.
@@ -82,12 +80,10 @@ def reports_errors(command: F) -> F:
             raise
         except Exception as exc:  # a bug in pressbook, not the user's fault
             if kwargs.get("verbose"):
-                traceback.print_exc()
-            err.print(
-                f"[red]internal error:[/red] {escape(f'{type(exc).__name__}: {exc}')}\n"
-                "This is a bug in pressbook; run again with --verbose for the traceback and report it.",
-                markup=True,
-            )
+                for text in traceback.format_exc().splitlines():
+                    err.print(safe(text))
+            err.print(line(Text("internal error:", style="red"), " ", safe(f"{type(exc).__name__}: {exc}")))
+            err.print("This is a bug in pressbook; run again with --verbose for the traceback and report it.")
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
@@ -149,15 +145,17 @@ def list_(
             }
             for a in edition.articles
         ]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        write_json(rows)
         return
-    table = Table(title=f"{edition.title} — {len(edition.articles)} {i18n.label('articles', language)}")
+    table = Table(title=line(safe(edition.title), f" — {len(edition.articles)} {i18n.label('articles', language)}"))
     for name, justify in (("date", "left"), ("section", "left"), ("title", "left"), ("words", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     tz = proj.config.tz
     for sec in edition.sections:
         for article in sec.articles:
-            table.add_row(f"{article.date.astimezone(tz):%Y-%m-%d %H:%M}", sec.name, article.title, str(article.words))
+            table.add_row(
+                f"{article.date.astimezone(tz):%Y-%m-%d %H:%M}", safe(sec.name), safe(article.title), str(article.words)
+            )
     out.print(table)
 
 
@@ -295,7 +293,7 @@ def impose_(
     target = out_file or source.with_name(f"{source.stem}-{mode}.pdf")
     write_atomic(target, sheets)
     if not quiet:
-        out.print(f"wrote {shown(target)} ({len(sheets) / 1024:.0f} KiB)")
+        out.print(line("wrote ", safe(shown(target)), f" ({len(sheets) / 1024:.0f} KiB)"))
         guide(mode)
 
 
@@ -314,7 +312,7 @@ def check(
     proj = load_project(project)
     report = check_project(proj, fix=fix)
     for path in report.fixed:
-        out.print(f"repaired {proj.relative(path)}")
+        out.print(line("repaired ", safe(proj.relative(path))))
     show(report.problems, Path.cwd())
     summary = (
         f"{len(report.articles)} articles read, {len(report.errors)} errors, {len(report.warnings)} warnings."
@@ -349,10 +347,13 @@ def import_(
         except PressbookError as exc:
             failed.extend(exc.problems)
             continue
-        out.print(str(proj.relative(done.path)))
+        out.print(safe(proj.relative(done.path)))
+        # Pictures left out and dates ignored always, one line each; the other notes on request.
+        show([Problem(warning, path=source, severity="warning") for warning in done.warnings], Path.cwd())
         if verbose or any(note.startswith("detected") for note in done.notes):
             for note in done.notes:
-                err.print(f"  {source.name}: {note}", style="dim")
+                if note not in done.warnings:
+                    err.print(line("  ", safe(f"{source.name}: {note}")), style="dim")
     if failed:
         show(failed, Path.cwd())
         err.print(f"{len(failed)} of {len(sources)} sources not imported.", style="red")
@@ -372,18 +373,18 @@ def new(
 
     written = create(folder, name=name, publisher=publisher)
     for path in written:
-        out.print(str(path))
-    out.print(f"Created a newsroom in {folder}. Next: cd {folder} && pressbook list")
-
-
-def _terminate(signum: int, frame: object) -> None:
-    # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files are removed and nothing is left half-written.
-    raise KeyboardInterrupt
+        out.print(safe(path))
+    out.print(line("Created a newsroom in ", safe(folder), ". Next: cd ", safe(folder), " && pressbook list"))
 
 
 def main() -> None:
     """Entry point of the console script."""
     import signal
 
-    signal.signal(signal.SIGTERM, _terminate)
+    from .callbacks import interrupt
+
+    # A kill (SIGTERM) unwinds like Ctrl-C, so temporary files are removed and nothing is left
+    # half-written; both are counted, so that one a library swallowed still stops the build.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     app()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from .errors import Problem
 
@@ -15,10 +18,60 @@ if TYPE_CHECKING:
     from .build import Built
     from .pdf.preflight import Fault
 
-# No markup unless a call asks for it, and then user text is escaped: a title or a file name
-# written "[bold]" or "[a, b]" is printed as it is.
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+# Neither markup nor emoji codes: pressbook's own colours are given as styles, and user text is
+# printed through `safe`, so a title or a folder written "[bold]", "[/]" or ":fire:" is printed
+# as it is written.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+# Zero-width (non-)joiners are format characters too, but they belong to emoji and to other
+# scripts' words and move no cursor.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _acts_on_terminal(char: str) -> bool:
+    """Whether a terminal could act on `char` instead of showing it: C0 and C1 controls (ESC,
+    CSI, BEL, CR, ...), bidi overrides and other format characters, line and paragraph
+    separators, and lone surrogates (the stand-ins for a file name's bytes that are not UTF-8)."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in _JOINERS
+
+
+def _escaped(char: str) -> str:
+    point = ord(char)
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+
+def safe(value: object, style: str = "") -> Text:
+    """User text (a title, a value, a file name, a message quoting them) as the terminal shows it:
+    markup and emoji codes as written, and every character a terminal would act on (escape
+    sequences, controls, bidi overrides) written as a visible escape such as \\x1b or \\u202e.
+
+    Everything pressbook prints that holds user text goes through here."""
+    text = str(value)
+    if not text.isprintable():  # isprintable is False for spaces other than ' ' too: look closer
+        text = "".join(_escaped(c) if _acts_on_terminal(c) else c for c in text)
+    return Text(text, style=style)
+
+
+def write_json(data: object) -> None:
+    """`data` as JSON on stdout: the same data, with every character a terminal would act on
+    written as a JSON escape (\\u001b, \\u202e) so that the text parses back unchanged."""
+
+    def escape(match: re.Match[str]) -> str:
+        units = match.group().encode("utf-16-le", "surrogatepass")
+        return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'little'):04x}" for i in range(0, len(units), 2))
+
+    dumped = json.dumps(data, ensure_ascii=False, indent=2)
+    # json.dumps escapes the C0 controls inside strings itself; a raw newline is indentation.
+    risky = "".join(sorted({c for c in dumped if c != "\n" and _acts_on_terminal(c)}))
+    if risky:
+        dumped = re.sub(f"[{re.escape(risky)}]", escape, dumped)
+    out.file.write(dumped + "\n")
+
+
+def line(*parts: Text | str) -> Text:
+    """One line of pressbook's words (plain strings, never user text) and `safe` user text."""
+    return Text.assemble(*parts)
 
 
 def show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> None:
@@ -26,7 +79,7 @@ def show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> No
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
         label = "error" if problem.severity == "error" else "warning"
-        err.print(f"[{style}]{label}:[/{style}] {escape(problem.format(root))}", markup=True, highlight=False)
+        err.print(line(Text(f"{label}:", style=style), " ", safe(problem.format(root))))
 
 
 def report(result: Built, quiet: bool) -> None:
@@ -36,15 +89,15 @@ def report(result: Built, quiet: bool) -> None:
         return
     if result.up_to_date:
         for output in result.outputs:
-            out.print(f"{shown(output.path)} is up to date")
+            out.print(line(safe(shown(output.path)), " is up to date"))
         return
     if result.edition is not None:
         pages = sum(o.pages or 0 for o in result.outputs if o.format == "pdf")
         size = f"{len(result.edition.articles)} articles" + (f", {pages} pages" if pages else "")
-        out.print(f"{result.edition.title}: {size}")
+        out.print(line(safe(result.edition.title), f": {size}"))
     for output in result.outputs:
         pages = f", {output.pages} pages" if output.pages else ""
-        out.print(f"wrote {shown(output.path)} ({output.size / 1024:.0f} KiB{pages})")
+        out.print(line("wrote ", safe(shown(output.path)), f" ({output.size / 1024:.0f} KiB{pages})"))
     if result.timings:
         laps = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings)
         cache = f" · {result.rendered} rendered, {result.reused} from cache" if result.rendered or result.reused else ""
@@ -58,7 +111,7 @@ def report(result: Built, quiet: bool) -> None:
 def preflight_summary(faults: Sequence[Fault]) -> None:
     """What `preflight` found: each fault on a line, then how many, or that there are none."""
     for fault in faults:
-        err.print(f"[yellow]preflight:[/yellow] {escape(str(fault))}", markup=True)
+        err.print(line(Text("preflight:", style="yellow"), " ", safe(fault)))
     if faults:
         out.print(f"preflight: {len(faults)} {'fault' if len(faults) == 1 else 'faults'} a print shop would send back", style="yellow")
     else:
@@ -81,7 +134,7 @@ class Bars:
         )
 
         self.progress = (
-            Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
+            Progress(TextColumn("{task.description:<24}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
             if enabled
             else None
         )
@@ -102,7 +155,7 @@ class Bars:
             # has started its worker processes): a build with nothing to do shows no bars.
             self.progress.start()
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(self.LABELS.get(stage, stage), total=total)
+            self.tasks[stage] = self.progress.add_task(safe(self.LABELS.get(stage, stage)).plain, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
@@ -118,4 +171,4 @@ def guide(mode: str) -> None:
     """How to print and fold an imposed PDF, in Vietnamese and English."""
     from .pdf.impose import PRINTING_GUIDE
 
-    out.print(f"[bold]Cách in / how to print:[/bold] {PRINTING_GUIDE[mode]}", markup=True)
+    out.print(line(Text("Cách in / how to print:", style="bold"), " ", PRINTING_GUIDE[mode]))

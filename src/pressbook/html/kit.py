@@ -6,6 +6,7 @@ back to the project."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import cached_property
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .. import i18n, images
+from ..articles import MAX_YEAR, MIN_YEAR
 from ..config import EpubSettings, Project, Publication, Style
+from ..errors import UsageError
 from . import fonts as fontlib
 from . import layouts
 
@@ -83,7 +86,7 @@ def make_kit(
     """The kit of a project for one layout (default: the project's) and its print options."""
     config = project.config
     chosen = layouts.load_layout(project.layouts_dir, layout or config.edition.layout, config.style)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    epoch = source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH", ""))
     return Kit(
         root=project.root,
         publication=config.publication,
@@ -95,5 +98,21 @@ def make_kit(
         pictures=images.policy(project),
         layouts_dir=project.layouts_dir,
         epub=config.epub,
-        epoch=int(epoch) if epoch.isdigit() else None,
+        epoch=epoch,
     )
+
+
+def source_date_epoch(value: str) -> int | None:
+    """SOURCE_DATE_EPOCH as seconds since 1970, None when unset; a usage error unless it is a
+    whole number of seconds within the years an article may be dated in."""
+    value = value.strip()
+    if not value:
+        return None
+    first = datetime(MIN_YEAR, 1, 1, tzinfo=timezone.utc).timestamp()
+    last = datetime(MAX_YEAR + 1, 1, 1, tzinfo=timezone.utc).timestamp() - 1
+    if not re.fullmatch(r"-?\d{1,20}", value) or not first <= int(value) <= last:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH '{value}' is not a time in the years {MIN_YEAR} to {MAX_YEAR}",
+            hint="give whole seconds since 1970-01-01 UTC, e.g. 1483228800 for 2017-01-01, or unset it",
+        )
+    return int(value)

@@ -6,17 +6,17 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .. import text
-from ..articles import FrontMatter, dumps, front_matter_problems
+from ..articles import FrontMatter, dumps, front_matter_problems, parse_date
 from .charsets import UndecodableError, decode
 from ..config import Project
-from ..errors import ImportSourceError
+from ..errors import ImportSourceError, UsageError
 from ..files import write_atomic
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -30,6 +30,13 @@ class ImportOptions:
     section: str | None = None
     date: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.date is not None:
+            try:
+                parse_date(self.date, timezone.utc)  # read again in the project's zone by the readers
+            except ValueError as exc:
+                raise UsageError(f"--date {exc}", hint="give it as YYYY-MM-DD or DD/MM/YYYY [HH:MM]") from None
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -39,6 +46,7 @@ class Draft:
     body: str
     notes: tuple[str, ...] = ()
     images: tuple[tuple[Path, str], ...] = field(default=())  # (local file, name under images/)
+    warnings: tuple[str, ...] = ()  # what the editor must hear of: pictures left out, dates ignored
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,8 @@ class Imported:
     """An article file written by an import."""
 
     path: Path
-    notes: tuple[str, ...]
+    notes: tuple[str, ...]  # every note, the warnings first
+    warnings: tuple[str, ...] = ()
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
@@ -76,7 +85,8 @@ def decode_source(data: bytes, path: Path) -> tuple[str, str]:
     try:
         decoded = decode(data)
     except UndecodableError as exc:
-        raise ImportSourceError(str(exc), path=path, hint="save it as UTF-8 text or an HTML page") from None
+        hint = "save it as UTF-8 text or an HTML page"
+        raise ImportSourceError(str(exc), path=path, line=exc.line, hint=hint) from None
     return decoded.text, decoded.encoding
 
 
@@ -124,6 +134,7 @@ def _cleaned(draft: Draft) -> Draft:
         body=text.clean(draft.body).text,
         notes=draft.notes,
         images=draft.images,
+        warnings=draft.warnings,
     )
 
 
@@ -141,7 +152,7 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
     for local, name in draft.images:
         write_atomic(target.parent / "images" / name, local.read_bytes())
     write_atomic(target, dumps(draft.fields, draft.body).encode("utf-8"))
-    return Imported(path=target, notes=draft.notes)
+    return Imported(path=target, notes=draft.warnings + draft.notes, warnings=draft.warnings)
 
 
 # --- shared helpers for the readers ----------------------------------------------------------

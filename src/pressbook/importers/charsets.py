@@ -1,8 +1,14 @@
 """Turning the bytes of a source file into text: BOMs, UTF-16 without a BOM, and the legacy
-Vietnamese code pages (Windows-1258, VISCII, TCVN3), told apart by how Vietnamese they read."""
+Vietnamese encodings (Windows-1258, VISCII, TCVN3, VNI), told apart by how Vietnamese they read.
+
+Any single-byte text decodes without an error in every legacy code page, so an encoding is only
+claimed when nearly every accented word it gives is a well-formed Vietnamese syllable. Text in an
+encoding pressbook does not know (another language's code page, a damaged file) is refused with
+the first byte that is not UTF-8, never saved as the garbage the closest code page makes of it."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,17 +18,59 @@ from ..text import TONES, VOWELS, place_tone
 
 _LETTERS = frozenset(VOWELS) | set("ĐđBCDFGHJKLMNPQRSTVWXZbcdfghjklmnpqrstvwxz")
 _WORD = re.compile(r"[^\W\d_]+")
-_VOWEL_CLASS = "".join(sorted(VOWELS))
-# Onset, one to three vowels, coda: the shape of every Vietnamese syllable.
-_SYLLABLE = re.compile(
-    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWEL_CLASS}]{{1,3}}(?:ch|ng|nh|[cmnpt])?",
-    re.IGNORECASE,
+_ONSET = r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+_CODA = r"(ch|ng|nh|[cmnpt])?"
+# A toneless syllable in lower case: onset, one to three vowels, coda.
+_SYLLABLE = re.compile(_ONSET + r"([aăâeêioôơuưy]{1,3})" + _CODA)
+# The vowel groups Vietnamese has, and those of them ending in a glide (-i -y -u -o), which take
+# no final consonant.
+_NUCLEI = frozenset(
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi oo ôi ơi ua uâ uê ui uô uơ uy ưa ưi "
+    "ươ ưu yê iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu".split()
 )
-_LEGACY = ("windows-1258", "viscii", "tcvn3")
+_OPEN_ONLY = frozenset(n for n in _NUCLEI if len(n) > 1 and n[-1] in "iyuo" and n not in ("oo", "uô", "uơ", "ươ"))
+
+_LEGACY = ("windows-1258", "viscii", "tcvn3", "vni")
+_LABELS = {"windows-1258": "Windows-1258", "viscii": "VISCII", "tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
+KNOWN = "Windows-1258, VISCII, TCVN3 or VNI"
+# How much of a text must read as Vietnamese for a legacy encoding to be claimed: at least this
+# many accented words, this share of them well formed, and at least half of them in each line
+# (a file in two encodings is in neither).
+MIN_WORDS = 3
+MIN_SHARE = 0.8
+MIN_LINE_SHARE = 0.5
+
+# VNI-Windows: Windows-1252 bytes; đ, ơ, ư and the i's with a tone are letters of their own, every
+# other mark (circumflex, breve, tone) is a letter after its vowel.
+_VNI_LETTERS = str.maketrans("ñÑôÔöÖæÆóÓòÒ", "đĐơƠưƯỉỈĩĨịỊ")
+_TONE_MARKS = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
+_CIRCUMFLEX_MARKS = {"â": "", "á": "\u0301", "à": "\u0300", "å": "\u0309", "ã": "\u0303", "ä": "\u0323"}
+_BREVE_MARKS = {"ê": "", "é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
+
+
+def _both_cases(marks: dict[str, str]) -> dict[str, str]:
+    return marks | {mark.upper(): combining for mark, combining in marks.items()}
+
+
+_VNI_TONES = _both_cases(_TONE_MARKS)
+_VNI_CIRCUMFLEX = _both_cases({mark: "\u0302" + tone for mark, tone in _CIRCUMFLEX_MARKS.items()})
+_VNI_BREVE = _both_cases({mark: "\u0306" + tone for mark, tone in _BREVE_MARKS.items()})
+_VNI_MARKS = {
+    "aA": _VNI_TONES | _VNI_CIRCUMFLEX | _VNI_BREVE,
+    "eoEO": _VNI_TONES | _VNI_CIRCUMFLEX,
+    "iuyơưIUYƠƯ": _VNI_TONES,
+}
+_VNI_PAIR = re.compile("|".join(f"[{bases}][{''.join(marks)}]" for bases, marks in _VNI_MARKS.items()))
 
 
 class UndecodableError(ValueError):
-    """The bytes are not text in any encoding we know."""
+    """The bytes are not text in any encoding we know; `offset` and `line` name the first byte
+    that is not UTF-8, where there is one."""
+
+    def __init__(self, message: str, *, offset: int | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -33,37 +81,89 @@ class Decoded:
     encoding: str
 
 
+def _vni(text: str) -> str:
+    """Windows-1252 text written for a VNI font, as the Vietnamese it shows."""
+
+    def compose(match: re.Match[str]) -> str:
+        vowel, mark = match.group()
+        marks = next(table for bases, table in _VNI_MARKS.items() if vowel in bases)
+        return vowel + marks[mark]
+
+    return _VNI_PAIR.sub(compose, text.translate(_VNI_LETTERS))
+
+
 def _decode_legacy(data: bytes, encoding: str) -> str:
     if encoding == "windows-1258":
         text = data.decode("cp1258", errors="replace")
+    elif encoding == "vni":
+        text = _vni(data.decode("cp1252", errors="replace"))
     else:
         table = _charmaps.VISCII if encoding == "viscii" else _charmaps.TCVN3
         text = "".join(table[b] for b in data)
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a text repeats its words: each is judged once
 def _plausible(word: str) -> bool:
-    """A word that could be Vietnamese: known letters, one case pattern, one well-placed tone."""
-    if not all(ch in _LETTERS for ch in word) or not _SYLLABLE.fullmatch(word):
+    """A word that could be Vietnamese: known letters, one case pattern, vowels Vietnamese has,
+    one well-placed tone."""
+    if not all(ch in _LETTERS for ch in word):
         return False
     if not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
         return False
-    tones = [ch for ch in unicodedata.normalize("NFD", word) if ch in TONES]
+    lower = word.lower()
+    tones = [ch for ch in unicodedata.normalize("NFD", lower) if ch in TONES]
     if len(tones) > 1:
         return False
+    bare = place_tone(lower, None, "old")
+    parts = _SYLLABLE.fullmatch(bare)
+    if not parts:
+        return False
+    _, nucleus, coda = parts.groups()
+    if nucleus not in _NUCLEI or (coda and nucleus in _OPEN_ONLY) or (nucleus == "oo" and coda not in ("c", "ng")):
+        return False
     if tones:
-        lower = word.lower()
         return lower in (place_tone(lower, tones[0], "old"), place_tone(lower, tones[0], "new"))
     return True
 
 
-def vietnamese_score(text: str) -> int:
-    """How much `text` reads as Vietnamese: +1 per well-formed accented word, -1 per malformed."""
-    score = 0
-    for word in _WORD.findall(text):
-        if word.isascii():
-            continue
-        score += 1 if _plausible(word) else -1
+def _readings(text: str) -> list[tuple[int, int]]:
+    """How each line of `text` reads as Vietnamese: (well-formed accented words, accented words)."""
+    readings = []
+    for line in text.splitlines():
+        words = [word for word in _WORD.findall(line) if not word.isascii()]
+        if words:
+            readings.append((sum(1 for word in words if _plausible(word)), len(words)))
+    return readings
+
+
+def _total(readings: list[tuple[int, int]]) -> tuple[int, int]:
+    return sum(good for good, _ in readings), sum(words for _, words in readings)
+
+
+def reading(text: str) -> tuple[int, int]:
+    """How `text` reads as Vietnamese: (well-formed accented words, accented words)."""
+    return _total(_readings(text))
+
+
+def _reads_as_vietnamese(text: str, readings: list[tuple[int, int]]) -> bool:
+    good, words = _total(readings)
+    if good < MIN_WORDS or good < MIN_SHARE * words or "\ufffd" in text:
+        return False
+    return all(good >= MIN_LINE_SHARE * words for good, words in readings if words >= MIN_WORDS)
+
+
+def reads_as_vietnamese(text: str) -> bool:
+    """Whether `text` is plainly Vietnamese: enough accented words, nearly all well formed, in
+    every line."""
+    return _reads_as_vietnamese(text, _readings(text))
+
+
+def vietnamese_score(text: str, counted: tuple[int, int] | None = None) -> int:
+    """How much `text` reads as Vietnamese: +1 per well-formed accented word, -1 per malformed
+    (`counted`: its `reading`, when known)."""
+    good, words = counted or reading(text)
+    score = good - (words - good)
     score -= 3 * sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\t\n\r")
     score -= 3 * text.count("\ufffd")
     return score
@@ -84,6 +184,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _bad_byte(data: bytes, exc: UnicodeDecodeError) -> tuple[str, int, int]:
+    """Where a decoding failed, in words, and the byte offset and line (counted from 1)."""
+    offset = exc.start + len(data) - len(exc.object)  # utf-8-sig reports offsets after its BOM
+    line = data[:offset].count(b"\n") + 1
+    return f"byte {offset} (line {line}) is 0x{data[offset]:02X}, which cannot stand there", offset, line
+
+
 def decode(data: bytes) -> Decoded:
     """Decode `data`, detecting the encoding; raise UndecodableError for binary or unknown bytes."""
     for bom, codec, name in (
@@ -96,7 +203,10 @@ def decode(data: bytes) -> Decoded:
             try:
                 return Decoded(unicodedata.normalize("NFC", data.decode(codec)), name)
             except UnicodeDecodeError as exc:
-                raise UndecodableError(f"starts with a {name} mark but is not valid {name}: {exc.reason}") from None
+                where, offset, line = _bad_byte(data, exc)
+                raise UndecodableError(
+                    f"starts with a {name} mark but is not valid {name}: {where}", offset=offset, line=line
+                ) from None
     utf16 = _utf16_without_bom(data)
     if utf16:
         label = "UTF-16 LE without BOM" if utf16.endswith("le") else "UTF-16 BE without BOM"
@@ -105,16 +215,18 @@ def decode(data: bytes) -> Decoded:
         raise UndecodableError("looks like a binary file (it contains NUL bytes), not text")
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
-    except UnicodeDecodeError:
-        pass
-    scored = sorted(
-        ((vietnamese_score(_decode_legacy(data, enc)), -i, enc) for i, enc in enumerate(_LEGACY)),
-        reverse=True,
-    )
-    best_score, _, best = scored[0]
-    if best_score <= 0:
+    except UnicodeDecodeError as exc:
+        where, offset, line = _bad_byte(data, exc)
+    candidates = []
+    for encoding in _LEGACY:
+        text = _decode_legacy(data, encoding)
+        readings = _readings(text)
+        if _reads_as_vietnamese(text, readings):
+            candidates.append((vietnamese_score(text, _total(readings)), encoding, text))
+    candidates.sort(reverse=True)
+    if not candidates or candidates[0][0] <= 0:
         raise UndecodableError(
-            "is neither UTF-8 nor readable Vietnamese in Windows-1258, VISCII or TCVN3"
+            f"is neither UTF-8 nor readable Vietnamese in {KNOWN}: {where}", offset=offset, line=line
         )
-    labels = {"windows-1258": "Windows-1258", "viscii": "VISCII", "tcvn3": "TCVN3 (ABC)"}
-    return Decoded(_decode_legacy(data, best), labels[best])
+    _, best, text = candidates[0]
+    return Decoded(text, _LABELS[best])

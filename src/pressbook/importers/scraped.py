@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import text
-from ..articles import parse_date
+from ..articles import DateOutOfRange, in_years, parse_date
 from ..config import Project
 from ..errors import ImportSourceError
 from . import (
@@ -65,8 +65,11 @@ def _dateline(line: str) -> tuple[datetime, int | None] | None:
     return moment, int(re.sub(r"[.,]", "", views.group(1))) if views else None
 
 
-def parse(source: str, *, path: Path, project: Project, options: ImportOptions) -> tuple[dict, list[str], list[str]]:
-    """Fields, body paragraphs and notes from the text of a scraped page."""
+def parse(
+    source: str, *, path: Path, project: Project, options: ImportOptions, warnings: list[str] | None = None
+) -> tuple[dict, list[str], list[str]]:
+    """Fields, body paragraphs and notes from the text of a scraped page; what the editor must hear
+    of (a dateline's date that was ignored) goes to `warnings` when given, else to the notes."""
     config = project.config
     extra = tuple(c.casefold() for c in config.imports.chrome)
     cleaned = text.clean(source)
@@ -91,9 +94,14 @@ def parse(source: str, *, path: Path, project: Project, options: ImportOptions) 
 
     date_at = next((i for i, line in enumerate(kept[:6]) if _dateline(line)), None)
     views = None
+    ignored = None  # a dateline's date outside the years pressbook accepts
     if date_at is not None:
         moment, views = _dateline(kept[date_at])  # type: ignore[misc]
         header, rest = kept[:date_at], kept[date_at + 1 :]
+        try:
+            in_years(moment, f"{moment:%d/%m/%Y}")
+        except DateOutOfRange as exc:
+            ignored, moment = f"the dateline's date {str(exc).split(' (')[0]}", None
     else:
         moment = None
         header, rest = kept[:1], kept[1:]
@@ -115,6 +123,12 @@ def parse(source: str, *, path: Path, project: Project, options: ImportOptions) 
 
     if options.date:
         moment = parse_date(options.date, config.tz)
+        if ignored:
+            (warnings if warnings is not None else notes).append(f"{ignored}; used --date {options.date} instead")
+    elif ignored:
+        raise ImportSourceError(
+            f"{ignored}", path=path, hint="correct the dateline, or give the real date with --date YYYY-MM-DD"
+        )
     elif moment is None:
         raise ImportSourceError(
             "has no dateline like '08:48 - Thứ Tư, 04/01/2017' under the title", path=path,
@@ -158,8 +172,9 @@ def parse(source: str, *, path: Path, project: Project, options: ImportOptions) 
 def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) -> Draft:
     """A draft article from the bytes of a scraped text page (any supported encoding)."""
     source, encoding = decode_source(data, path)
-    fields, paragraphs, notes = parse(source, path=path, project=project, options=options)
+    warnings: list[str] = []
+    fields, paragraphs, notes = parse(source, path=path, project=project, options=options, warnings=warnings)
     if encoding != "UTF-8":
         notes.insert(0, f"detected encoding: {encoding}")
     body = "\n\n".join(escape_markdown(p) for p in paragraphs)
-    return Draft(fields=fields, body=body, notes=tuple(notes))
+    return Draft(fields=fields, body=body, notes=tuple(notes), warnings=tuple(warnings))

@@ -16,10 +16,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .. import images, text
-from ..articles import parse_date
+from ..articles import DateOutOfRange, parse_date
 from ..config import Project
 from ..errors import ImportSourceError
-from . import Draft, ImportOptions, decode_source, escape_markdown, parse_byline
+from . import Draft, ImportOptions, charsets, decode_source, escape_markdown, parse_byline
 from .scraped import CHROME
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -32,7 +32,9 @@ PAGE_CHROME = (*CHROME, "tải ứng dụng", "tin liên quan", "đọc tiếp",
 def _decode(data: bytes, path: Path) -> str:
     """The page's text. Bytes that are UTF-8 are read as UTF-8 whatever the page declares (pages
     are often saved as UTF-8 under their old declaration, and a one-byte charset would read them
-    without an error, as garbage); else the declared charset; else pressbook's own detection."""
+    without an error, as garbage); else the declared charset, unless it does not read as
+    Vietnamese and an old Vietnamese encoding does (a page written for a VNI font declares
+    Windows-1252: its bytes are, its letters are not); else pressbook's own detection."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -41,9 +43,16 @@ def _decode(data: bytes, path: Path) -> str:
         declared = None
     if declared:
         try:
-            return data.decode(declared.group(1).decode("ascii"))
+            found = data.decode(declared.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
             pass
+        else:
+            if charsets.reads_as_vietnamese(found):
+                return found
+            try:
+                return charsets.decode(data).text
+            except charsets.UndecodableError:
+                return found
     return decode_source(data, path)[0]
 
 
@@ -103,7 +112,9 @@ def _person_names(author: Any) -> list[str]:
     return names
 
 
-def _moment(value: str, project: Project) -> datetime | None:
+def _moment(value: str, project: Project, ignored: list[str]) -> datetime | None:
+    """The moment a metadata value names; None if it names none, or one outside the years
+    pressbook accepts (then said in `ignored`)."""
     value = value.strip()
     if not value:
         return None
@@ -111,6 +122,9 @@ def _moment(value: str, project: Project) -> datetime | None:
     value = re.sub(r"\.\d+(?=[+-]\d{2}|Z|$)", "", value).replace("Z", "+00:00")
     try:
         return parse_date(value, project.config.tz)
+    except DateOutOfRange as exc:
+        ignored.append(f"the date in its metadata, {str(exc).split(' (')[0]}")
+        return None
     except ValueError:
         return None
 
@@ -177,6 +191,7 @@ class _Body:
         self.texts: list[str] = []  # plain text of each kept block, for tests and bylines
         self.images: list[tuple[Path, str]] = []
         self.notes: list[str] = []
+        self.warnings: list[str] = []  # pictures left out
 
     def _keep(self, markdown: str, plain: str) -> None:
         self.blocks.append(markdown)
@@ -184,7 +199,7 @@ class _Body:
 
     def _image(self, graphic: etree._Element, caption: str) -> None:
         src = (graphic.get("src") or "").strip()
-        if not src or src.startswith("data:") or _is_thumbnail(src):
+        if not src or _is_thumbnail(src):
             return
         alt = _unescape(graphic.get("alt") or graphic.get("title") or "")
         alt = re.sub(r"\s*-\s*Ảnh \d+\.?$", "", alt)  # CMS filler: "<title> - Ảnh 1."
@@ -204,12 +219,14 @@ class _Body:
                 images.verify(local)
             except (OSError, ValueError) as refused:
                 reason = refused if isinstance(refused, images.ImageRefused) else "is not a usable file name"
-                self.notes.append(f"image '{src[:80]}' {reason}; left out")
+                self.warnings.append(f"image '{src[:80]}' {reason}; left out")
                 return
             name = f"{self.slug}-{len(self.images) + 1}{local.suffix.lower()}"
             self.images.append((local, name))
             src = f"images/{name}"
         elif parts.scheme not in ("http", "https"):
+            where = "written into the page" if parts.scheme == "data" else "neither on the web nor beside the page"
+            self.warnings.append(f"image '{src[:80]}' is {where}; left out")
             return
         self._keep(f"![{escape_markdown(caption)}]({src.replace(' ', '%20').replace(')', '%29')})", caption)
 
@@ -329,10 +346,11 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     title = title or re.split(r"\s+[-|–]\s+(?=[^-|–]+$)", page_title)[0]
     if not title:
         raise ImportSourceError("has no title (no headline, og:title or <title>)", path=path, field="title")
+    ignored: list[str] = []
     moment = (
-        _moment(str(ld.get("datePublished") or ""), project)
-        or _moment(_meta(tree, "article:published_time", "pubdate", "datePublished", "date"), project)
-        or _moment(str(getattr(document, "date", "") or ""), project)
+        _moment(str(ld.get("datePublished") or ""), project, ignored)
+        or _moment(_meta(tree, "article:published_time", "pubdate", "datePublished", "date"), project, ignored)
+        or _moment(str(getattr(document, "date", "") or ""), project, ignored)
     )
     lead = _unescape(ld.get("description")) or _meta(tree, "og:description", "description")
     authors = _person_names(ld.get("author"))
@@ -366,6 +384,8 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
         "texts": body.texts,
         "images": body.images,
         "notes": body.notes,
+        "warnings": body.warnings,
+        "ignored_dates": list(dict.fromkeys(ignored)),
     }
 
 
@@ -373,10 +393,11 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
     """A draft article from a saved HTML page."""
     found = extract(_decode(data, path), path=path, project=project)
     moment = parse_date(options.date, project.config.tz) if options.date else found["date"]
+    ignored = found["ignored_dates"]
     if moment is None:
         raise ImportSourceError(
-            "has no publication date in its metadata", path=path, field="date",
-            hint="give it with --date YYYY-MM-DD",
+            "has no publication date in its metadata" + "".join(f"; {i}" for i in ignored), path=path,
+            field="date", hint="give it with --date YYYY-MM-DD",
         )  # fmt: skip
     if not found["blocks"]:
         raise ImportSourceError("has no article text that could be found", path=path, hint="is it an article page?")
@@ -389,4 +410,9 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
         "tags": found["tags"],
         "source_url": found["source_url"],
     }
-    return Draft(fields=fields, body="\n\n".join(found["blocks"]), notes=tuple(found["notes"]), images=tuple(found["images"]))
+    instead = f"used --date {options.date} instead" if options.date else f"used {moment.isoformat()} instead"
+    warnings = (*found["warnings"], *(f"{i}; {instead}" for i in ignored))
+    return Draft(
+        fields=fields, body="\n\n".join(found["blocks"]), notes=tuple(found["notes"]), images=tuple(found["images"]),
+        warnings=warnings,
+    )  # fmt: skip
