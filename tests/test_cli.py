@@ -64,7 +64,7 @@ def test_new_scaffolds_a_working_newsroom(tmp_path, monkeypatch) -> None:
         assert (target / folder).is_dir()
     checked = runner.invoke(app, ["check", "--project", str(target)])
     assert checked.exit_code == 0, checked.output
-    assert "1 articles read, 0 errors, 0 warnings." in checked.stdout
+    assert "1 article read, 0 errors, 0 warnings." in checked.stdout
     again = runner.invoke(app, ["new", str(target)])
     assert again.exit_code == 2 and "already holds a newsroom" in again.stderr
 
@@ -112,3 +112,28 @@ def test_installed_wheel_works_from_another_folder(tmp_path) -> None:
     assert fonts and all(fonts.values()) and any("Noto-Serif" in name for name in fonts), fonts
     with zipfile.ZipFile(elsewhere / "toa-soan" / "build" / "2025-01" / "bao-mau-2025-01.epub") as book:
         assert any(name.endswith("NotoSerif-Regular.ttf") for name in book.namelist())
+
+
+def test_help_is_in_words_not_python_types() -> None:
+    """Every command's --help names values by what to write (ISSUE, DIR, N, ARTICLE.md...), shows
+    flags as flags, and no Python type (<bool>, <list[str]>, <int range>, {articles}...)."""
+    import re
+
+    commands = ["list", "build", "print", "preflight", "impose", "check", "import", "new"]
+    for args in [[], *([c] for c in commands)]:
+        result = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        shown = result.output.replace("<issue>", "").replace("<paper>", "")
+        assert not re.search(r"<[a-z][a-z \[\]]*>|\{\w[^}]*\}|x>=", shown), (args, shown)
+    top = runner.invoke(app, ["--help"], env={"COLUMNS": "80"}).output
+    assert "Exit codes" in top and "130 interrupted" in top
+    assert "all" in runner.invoke(app, ["build", "--help"], env={"COLUMNS": "80"}).output
+    assert "-f" not in runner.invoke(app, ["import", "--help"], env={"COLUMNS": "80"}).output.replace("--force", "")
+
+
+@pytest.mark.parametrize("count, one, many, expected", [(0, "page", "pages", "0 pages"), (1, "page", "pages", "1 page"),
+                                                        (2, "article", "articles", "2 articles"), (21, "error", "errors", "21 errors")])
+def test_counts_agree_with_their_nouns(count: int, one: str, many: str, expected: str) -> None:
+    from pressbook.text import counted
+
+    assert counted(count, one, many) == expected

@@ -238,7 +238,7 @@ def test_build_with_markup_in_a_picture_address_finishes(newsroom, monkeypatch, 
     assert code == 0, output
     assert not raw_controls(output), raw_controls(output)
     assert "image 'http://example.com/a[/]b" in output
-    assert "Bản tin tháng 1/2017: 1 articles" in output
+    assert "Bản tin tháng 1/2017: 1 article\n" in output
 
 
 # --- extreme dates ---------------------------------------------------------------------------

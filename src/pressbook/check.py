@@ -80,7 +80,7 @@ def text_findings(source: str, path: Path, tone_style: str) -> list[Problem]:
             word = styles[other].most_common(1)[0][0]
             problems.append(
                 Problem(
-                    f"{sum(styles[other].values())} words use {other}-style tone marks (e.g. '{word}'), "
+                    f"{text.counted(sum(styles[other].values()), 'word uses', 'words use')} {other}-style tone marks (e.g. '{word}'), "
                     f"the project keeps {tone_style} style",
                     path=path, line=_line_of(source, word), severity="warning",
                     hint="run 'pressbook check --fix' to move them",

@@ -20,12 +20,49 @@ from . import __version__
 from .config import load_project
 from .console import Bars, err, guide, line, out, report, safe, show, shown, write_json
 from .errors import PressbookError, Problem, UsageError
+from .text import counted
 
 # Commands import what they use when they run: `pressbook build` with nothing to do stays quick.
 
+class _Flags:
+    """Help in words, not Python types: a flag shown as a flag (`--quiet`, not `--quiet <bool>`)
+    and an argument by its name alone (`ARTICLE.md...`, not `<list[Path]>` beside it)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+            elif isinstance(param, typer.core.TyperArgument) and param.metavar:
+                # (Typer's own names for these columns: test_cli's help test fails if they change.)
+                param.display_type_rich = lambda ctx: None
+                param._usage_display_name = lambda name=param.metavar: name
+        return params
+
+
+class _Group(_Flags, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_Flags, typer.core.TyperCommand):
+    pass
+
+
+def _at_least_one(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise typer.BadParameter("must be 1 or more")
+    return value
+
+
 app = typer.Typer(
     name="pressbook",
-    help="Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).",
+    cls=_Group,
+    help=(
+        "Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).\n\n"
+        "Run inside a newsroom folder (one with pressbook.toml) or pass --project DIR.\n\n"
+        "Exit codes: 0 success, 1 content or configuration errors (each listed with its file, line and "
+        "what to do), 2 usage errors, 3 a bug in pressbook (--verbose shows the traceback), 130 interrupted."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -33,27 +70,29 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+command = functools.partial(app.command, cls=_Command)
+
 ProjectOption = Annotated[
     Path | None,
     typer.Option(
         "--project", "-C", help="The newsroom folder (default: the one around the current folder).",
-        file_okay=False, show_default=False,
+        file_okay=False, show_default=False, metavar="DIR",
     ),
 ]  # fmt: skip
 IssueOption = Annotated[
     str | None,
     typer.Option(
-        "--issue", "-i", help="YYYY-MM (month), YYYY-Www (ISO week), YYYY-MM-DD (day) or YYYY (year).",
-        show_default=False,
+        "--issue", "-i", help="YYYY-MM (month), YYYY-Www (ISO week), YYYY-MM-DD (day), YYYY (year), or all (every article, the default).",
+        show_default=False, metavar="ISSUE",
     ),
 ]  # fmt: skip
-SectionOption = Annotated[list[str], typer.Option("--section", "-s", help="Only this section (repeatable).")]
-TagOption = Annotated[list[str], typer.Option("--tag", "-t", help="Only articles with this tag (repeatable).")]
+SectionOption = Annotated[list[str], typer.Option("--section", "-s", help="Only this section (repeatable).", metavar="SECTION")]
+TagOption = Annotated[list[str], typer.Option("--tag", "-t", help="Only articles with this tag (repeatable).", metavar="TAG")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show more detail, and tracebacks.")]
 MarksOption = Annotated[
-    str | None, typer.Option("--marks", help="Printer's marks for a print shop: crop, cross or 'crop cross'.")
+    str | None, typer.Option("--marks", help="Printer's marks for a print shop: crop, cross or 'crop cross'.", metavar="MARKS")
 ]
-BleedOption = Annotated[str | None, typer.Option("--bleed", help="Bleed around each page for a print shop, e.g. 3mm.")]
+BleedOption = Annotated[str | None, typer.Option("--bleed", help="Bleed around each page for a print shop, e.g. 3mm.", metavar="SIZE")]
 GreyOption = Annotated[
     bool, typer.Option("--grayscale", help="Pictures and colours in grey, for black-and-white printers.")
 ]
@@ -71,7 +110,7 @@ def reports_errors(command: F) -> F:
         except PressbookError as exc:
             show(exc.problems, Path.cwd())
             if len(exc.problems) > 1:
-                err.print(f"{len(exc.problems)} problems.", style="red")
+                err.print(f"{counted(len(exc.problems), 'problem', 'problems')}.", style="red")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print("interrupted; nothing was half-written.", style="yellow")
@@ -108,7 +147,7 @@ def _main(
     """
 
 
-@app.command("list")
+@command("list")
 @reports_errors
 def list_(
     issue: IssueOption = None,
@@ -159,16 +198,16 @@ def list_(
     out.print(table)
 
 
-@app.command()
+@command()
 @reports_errors
 def build(
     issue: IssueOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub, html.")] = "pdf,epub",
+    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub, html.", metavar="FORMATS")] = "pdf,epub",
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, large-print, article, or one in layouts/.")
+        str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, large-print, article, or one in layouts/.", metavar="NAME")
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: build/<issue>/).", file_okay=False)
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: build/<issue>/).", file_okay=False, metavar="DIR")
     ] = None,
     section: SectionOption = [],  # noqa: B006
     tag: TagOption = [],  # noqa: B006
@@ -176,19 +215,19 @@ def build(
         bool, typer.Option("--skip-invalid", help="Build without broken articles instead of stopping.")
     ] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Processes rendering at once (default: all CPUs).")
+        int | None, typer.Option("--jobs", "-j", callback=_at_least_one, help="Processes rendering at once (default: all CPUs).", metavar="N")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Render everything again, ignoring .cache/.")] = False,
     pdf_variant: Annotated[
         str | None,
-        typer.Option("--pdf-variant", help="pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ..."),
+        typer.Option("--pdf-variant", help="pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ...", metavar="VARIANT"),
     ] = None,
     impose: Annotated[
         str | None,
-        typer.Option("--impose", help="Also write the PDF imposed for printing: booklet (fold and staple) or 2up."),
+        typer.Option("--impose", help="Also write the PDF imposed for printing: booklet (fold and staple) or 2up.", metavar="MODE"),
     ] = None,
     signature: Annotated[
-        int | None, typer.Option("--signature", min=1, help="With --impose booklet: folded groups of N sheets.")
+        int | None, typer.Option("--signature", callback=_at_least_one, help="With --impose booklet: folded groups of N sheets.", metavar="N")
     ] = None,
     marks: MarksOption = None,
     bleed: BleedOption = None,
@@ -217,15 +256,15 @@ def build(
         guide(impose)
 
 
-@app.command("print")
+@command("print")
 @reports_errors
 def print_(
-    articles: Annotated[list[Path], typer.Argument(help="Article files (.md).", show_default=False)],
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.md), in any newsroom (found from each file's folder).", show_default=False, metavar="ARTICLE.md...")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="A .pdf file, or a folder (default: build/print/).")
+        Path | None, typer.Option("--out", "-o", help="A .pdf file, or a folder (default: build/print/).", metavar="PATH")
     ] = None,
     combine: Annotated[bool, typer.Option("--combine", help="All articles in one PDF.")] = False,
-    layout: Annotated[str, typer.Option("--layout", "-l", help="The layout to print with.")] = "article",
+    layout: Annotated[str, typer.Option("--layout", "-l", help="The layout to print with.", metavar="NAME")] = "article",
     marks: MarksOption = None,
     bleed: BleedOption = None,
     grayscale: GreyOption = False,
@@ -243,10 +282,10 @@ def print_(
     report(result, quiet)
 
 
-@app.command("preflight")
+@command("preflight")
 @reports_errors
 def preflight_(
-    pdf: Annotated[Path, typer.Argument(help="A PDF edition.", show_default=False, dir_okay=False)],
+    pdf: Annotated[Path, typer.Argument(help="A PDF edition.", show_default=False, dir_okay=False, metavar="FILE.pdf")],
     warn_only: Annotated[bool, typer.Option("--warn-only", help="Report faults, but exit 0.")] = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -267,16 +306,16 @@ def preflight_(
         raise typer.Exit(1)
 
 
-@app.command("impose")
+@command("impose")
 @reports_errors
 def impose_(
-    source: Annotated[Path, typer.Argument(help="A PDF edition (e.g. the A5 bulletin).", show_default=False, dir_okay=False)],
-    mode: Annotated[str, typer.Option("--mode", "-m", help="booklet (fold and staple) or 2up (cut).")] = "booklet",
+    source: Annotated[Path, typer.Argument(help="A PDF edition (e.g. the A5 bulletin).", show_default=False, dir_okay=False, metavar="FILE.pdf")],
+    mode: Annotated[str, typer.Option("--mode", "-m", help="booklet (fold and staple) or 2up (cut).", metavar="MODE")] = "booklet",
     signature: Annotated[
-        int | None, typer.Option("--signature", min=1, help="Booklet in folded groups of N sheets.")
+        int | None, typer.Option("--signature", callback=_at_least_one, help="Booklet in folded groups of N sheets.", metavar="N")
     ] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output PDF (default: beside the source, -booklet.pdf).")
+        Path | None, typer.Option("--out", "-o", help="Output PDF (default: beside the source, -booklet.pdf).", metavar="FILE.pdf")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     verbose: VerboseOption = False,
@@ -297,7 +336,7 @@ def impose_(
         guide(mode)
 
 
-@app.command()
+@command()
 @reports_errors
 def check(
     fix: Annotated[
@@ -315,7 +354,8 @@ def check(
         out.print(line("repaired ", safe(proj.relative(path))))
     show(report.problems, Path.cwd())
     summary = (
-        f"{len(report.articles)} articles read, {len(report.errors)} errors, {len(report.warnings)} warnings."
+        f"{counted(len(report.articles), 'article', 'articles')} read, {counted(len(report.errors), 'error', 'errors')}, "
+        f"{counted(len(report.warnings), 'warning', 'warnings')}."
     )
     if report.errors:
         err.print(summary, style="red")
@@ -323,14 +363,14 @@ def check(
     out.print(summary)
 
 
-@app.command("import")
+@command("import")
 @reports_errors
 def import_(
-    sources: Annotated[list[Path], typer.Argument(help="Scraped text pages or saved HTML pages.", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", "-f", help="Replace an existing article file.")] = False,
-    section: Annotated[str | None, typer.Option(help="Section for the new articles.")] = None,
+    sources: Annotated[list[Path], typer.Argument(help="Scraped text pages or saved HTML pages.", show_default=False, metavar="SOURCE...")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing article file.")] = False,
+    section: Annotated[str | None, typer.Option(help="Section for the new articles.", metavar="SECTION")] = None,
     date: Annotated[
-        str | None, typer.Option(help="Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM]).")
+        str | None, typer.Option(help="Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM]).", metavar="DATE")
     ] = None,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
@@ -356,16 +396,16 @@ def import_(
                     err.print(line("  ", safe(f"{source.name}: {note}")), style="dim")
     if failed:
         show(failed, Path.cwd())
-        err.print(f"{len(failed)} of {len(sources)} sources not imported.", style="red")
+        err.print(f"{len(failed)} of {counted(len(sources), 'source', 'sources')} not imported.", style="red")
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 @reports_errors
 def new(
-    folder: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.", show_default=False)],
-    name: Annotated[str, typer.Option(help="The publication's name.")] = "Báo Mẫu",
-    publisher: Annotated[str | None, typer.Option(help="The publisher (default: the name).")] = None,
+    folder: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.", show_default=False, metavar="DIR")],
+    name: Annotated[str, typer.Option(help="The publication's name.", metavar="NAME")] = "Báo Mẫu",
+    publisher: Annotated[str | None, typer.Option(help="The publisher (default: the name).", metavar="NAME")] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Create a fresh newsroom: pressbook.toml, articles/, layouts/, fonts/, issues/."""

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import Problem
+from .text import counted
 
 if TYPE_CHECKING:
     from .build import Built
@@ -93,10 +94,10 @@ def report(result: Built, quiet: bool) -> None:
         return
     if result.edition is not None:
         pages = sum(o.pages or 0 for o in result.outputs if o.format == "pdf")
-        size = f"{len(result.edition.articles)} articles" + (f", {pages} pages" if pages else "")
+        size = counted(len(result.edition.articles), "article", "articles") + (f", {counted(pages, 'page', 'pages')}" if pages else "")
         out.print(line(safe(result.edition.title), f": {size}"))
     for output in result.outputs:
-        pages = f", {output.pages} pages" if output.pages else ""
+        pages = f", {counted(output.pages, 'page', 'pages')}" if output.pages else ""
         out.print(line("wrote ", safe(shown(output.path)), f" ({output.size / 1024:.0f} KiB{pages})"))
     if result.timings:
         laps = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings)
@@ -105,7 +106,7 @@ def report(result: Built, quiet: bool) -> None:
     if any(o.format == "pdf" for o in result.outputs):
         preflight_summary(result.preflight)
     if result.warnings:
-        out.print(f"{len(result.warnings)} warnings", style="yellow")
+        out.print(counted(len(result.warnings), "warning", "warnings"), style="yellow")
 
 
 def preflight_summary(faults: Sequence[Fault]) -> None:

@@ -35,7 +35,23 @@ class Finding:
     def describe(self) -> str:
         """A short human sentence, e.g. `2 detached tone marks repaired ('thi ̣' -> 'thị')`."""
         verb = "repaired" if self.repaired else "found"
-        return f"{self.count} {self.kind} {verb} ({self.sample})"
+        return f"{counted(self.count, _ONE.get(self.kind, self.kind), self.kind)} {verb} ({self.sample})"
+
+
+# Each kind of finding named for one of it ("1 detached tone mark", not "1 detached tone marks").
+_ONE = {
+    "detached tone marks": "detached tone mark",
+    "redundant combining marks": "redundant combining mark",
+    "decomposed (NFD) letters normalised to NFC": "decomposed (NFD) letter normalised to NFC",
+    "look-alike letters Ð/ð (eth) for Đ/đ": "look-alike letter Ð/ð (eth) for Đ/đ",
+    "words with two tone marks": "word with two tone marks",
+    "words in mixed tone styles": "word in mixed tone styles",
+}
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: "1 page", "2 pages", "0 pages"."""
+    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass(frozen=True)
