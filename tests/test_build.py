@@ -9,6 +9,7 @@ import pikepdf
 from PIL import Image
 from typer.testing import CliRunner
 
+from pressbook.build import BuildOptions, build
 from pressbook.cli import app
 
 runner = CliRunner()
@@ -151,3 +152,18 @@ def test_a_file_a_layout_loads_from_outside_the_watched_folders_is_watched(newsr
     with pikepdf.open(next((newsroom.root / "build" / "2017-01").glob("*.pdf"))) as pdf:
         sizes = {(int(i.Width), int(i.Height)) for i in pdf.objects if isinstance(i, pikepdf.Stream) and i.get("/Subtype") == "/Image"}
     assert (90, 60) in sizes and (60, 40) not in sizes, sizes
+
+
+def test_an_edition_in_another_layout_has_its_own_file(newsroom, tmp_path) -> None:
+    """`--layout newspaper` writes ...-2017-01-newspaper.pdf beside the bulletin's PDF instead of
+    replacing it; the project's own layout keeps the plain name, and so does the e-book."""
+    newsroom.article("2017/01/a.md", title="Chợ phiên vùng cao")
+    project = newsroom.project
+    out = tmp_path / "out"
+    plain = build(project, BuildOptions(issue="2017-01", formats=("pdf",), out_dir=out, jobs=1))
+    other = build(project, BuildOptions(issue="2017-01", formats=("pdf", "epub"), layout="newspaper", out_dir=out, jobs=1))
+    assert [o.path.name for o in plain.outputs] == ["bao-thu-nghiem-2017-01.pdf"]
+    assert [o.path.name for o in other.outputs] == ["bao-thu-nghiem-2017-01-newspaper.pdf", "bao-thu-nghiem-2017-01.epub"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["bao-thu-nghiem-2017-01-newspaper.pdf", "bao-thu-nghiem-2017-01.pdf"]
+    same = build(project, BuildOptions(issue="2017-01", formats=("pdf",), layout="bulletin", out_dir=out, jobs=1))
+    assert [o.path.name for o in same.outputs] == ["bao-thu-nghiem-2017-01.pdf"]

@@ -82,9 +82,14 @@ def load_edition(
     return Selected(edition, loaded.problems)
 
 
-def output_stem(project: Project, edition_id: str) -> str:
-    """'bao-son-nguyen-2017-01': the file name of an edition's outputs."""
-    return f"{text.slugify(project.config.publication.name)}-{edition_id}"
+def output_stem(project: Project, edition_id: str, layout: str | None = None) -> str:
+    """'bao-son-nguyen-2017-01': the file name of an edition's outputs; in a layout other than
+    the project's own, its name follows ('bao-son-nguyen-2017-01-newspaper'), so that editions
+    in two layouts never overwrite each other."""
+    stem = f"{text.slugify(project.config.publication.name)}-{edition_id}"
+    if layout and layout != project.config.edition.layout:
+        stem += f"-{text.slugify(layout)}"
+    return stem
 
 
 def build(project: Project, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Built:
@@ -156,7 +161,8 @@ def _build(
     edition = selected.edition
     folder = options.out_dir or project.build_dir / edition.id
     remove_stale_parts(folder)
-    stem = output_stem(project, edition.id)
+    stem = output_stem(project, edition.id)  # the e-book is the same in every layout
+    printed = output_stem(project, edition.id, options.layout)
     warnings = list(selected.problems)
     outputs = []
     rendered = reused = 0
@@ -171,7 +177,7 @@ def _build(
 
         document = documents.edition_document(kit, edition)
         warnings += document.warnings
-        target = folder / f"{stem}.html"
+        target = folder / f"{printed}.html"
         outputs.append(Output(target, "html", export.export(document, target)))
         clock.lap("html")
     if "pdf" in options.formats:
@@ -180,7 +186,7 @@ def _build(
         assert renderer is not None
         result = pieces.build_pdf(kit, edition, renderer=renderer, variant=options.pdf_variant)
         warnings += [w for w in result.warnings if w not in warnings]
-        target = folder / f"{stem}.pdf"
+        target = folder / f"{printed}.pdf"
         _write_output(target, result.data, outputs)
         outputs.append(Output(target, "pdf", len(result.data), result.pages))
         rendered, reused, loaded = result.rendered, result.reused, result.loaded
@@ -196,7 +202,7 @@ def _build(
             from .pdf import impose
 
             sheets = impose.impose(result.data, options.impose, options.signature)  # type: ignore[arg-type]
-            target = folder / f"{stem}-{options.impose}.pdf"
+            target = folder / f"{printed}-{options.impose}.pdf"
             _write_output(target, sheets, outputs)
             outputs.append(Output(target, f"pdf-{options.impose}", len(sheets), None))
             clock.lap("impose")
