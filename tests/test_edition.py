@@ -266,3 +266,34 @@ def test_an_unreadable_manifest_is_named(newsroom) -> None:
     problem = caught.value.problem
     assert problem.path == newsroom.root / "issues" / "2017-01.toml"
     assert problem.message.startswith("cannot read the issue manifest: ")
+
+
+
+@pytest.mark.parametrize(
+    "written, meant",
+    [("Thời Sự", "Thời sự"), ("thời  sự", "Thời sự"), ("Văn hoá - Xã hội", "Văn hóa - Xã hội"),
+     ("Văn hóa – Xã hội", "Văn hóa - Xã hội"), ("Thoi su", "Thời sự"), ("Thời sư", "Thời sự"),
+     ("KINH TẾ", "Kinh tế"), ("Tin tuc", "Tin tức"), ("Thể thao", None)],
+)  # fmt: skip
+def test_a_section_not_in_the_config_is_a_warning_naming_the_one_meant(newsroom, written, meant) -> None:
+    # The test newsroom lists Thời sự, Kinh tế, Văn hóa - Xã hội, with Tin tức by default.
+    from pressbook.check import check_project
+
+    newsroom.article("2017/01/a.md", section="Thời sự")
+    path = newsroom.article("2017/01/b.md", section=f'"{written}"')
+    project = newsroom.project
+    found = [p for p in check_project(project).problems if p.field == "section"]
+    assert found == [p for p in load_edition(project, "2017-01").problems if p.field == "section"]
+    assert len(found) == 1 and found[0].path == path and found[0].line == 4 and found[0].severity == "warning"
+    if meant is None:
+        assert "section of its own" in found[0].message and "Kinh tế" in found[0].hint
+    else:
+        assert f"probably '{meant}'" in found[0].message and found[0].hint == f"write 'section: {meant}'"
+
+
+def test_sections_the_config_lists_are_not_reported(newsroom) -> None:
+    from pressbook.check import check_project
+
+    for n, section in enumerate(["Thời sự", "Kinh tế", "Văn hóa - Xã hội", "Tin tức"]):
+        newsroom.article(f"2017/01/{n}.md", section=f'"{section}"')
+    assert not [p for p in check_project(newsroom.project).problems if p.field == "section"]

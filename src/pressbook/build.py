@@ -71,7 +71,7 @@ def load_edition(
 ) -> Selected:
     """Read the project's articles and select one issue; broken articles stop it unless skipped."""
     from .articles import load_articles
-    from .edition import load_manifest, parse_issue, select
+    from .edition import load_manifest, parse_issue, section_problems, select
 
     period = parse_issue(issue)
     loaded = load_articles(project.articles_dir, project.config.tz, inside=project.root)
@@ -79,7 +79,7 @@ def load_edition(
         raise ArticleError(problems=loaded.problems)
     manifest = load_manifest(project.issues_dir, period, inside=project.root)
     edition = select(loaded.articles, project.config, period, sections=sections, tags=tags, manifest=manifest)
-    return Selected(edition, loaded.problems)
+    return Selected(edition, (*loaded.problems, *section_problems(edition.articles, project.config)))
 
 
 def output_stem(project: Project, edition_id: str, layout: str | None = None) -> str:

@@ -282,3 +282,60 @@ def select(
         manifest=manifest.path if manifest else None,
         kind=period.kind,
     )
+
+
+# --- sections an article names -------------------------------------------------------------
+
+
+def _section_key(name: str) -> str:
+    """How a section's name is compared for near-duplicates: NFC, one tone-mark style, no case,
+    one space, one kind of dash ("Thời Sự", "thời  sự", "Văn hoá – Xã hội" all match their own)."""
+    from . import text
+
+    name = text.convert_tone_style(unicodedata.normalize("NFC", name), "new").casefold()
+    return " ".join(re.sub(r"[\u2010-\u2015\u2212]", "-", name).split())
+
+
+def _bare(key: str) -> str:
+    """A section key without its marks: "thoi su"."""
+    return "".join(c for c in unicodedata.normalize("NFD", key.replace("đ", "d")) if not unicodedata.combining(c))
+
+
+def section_problems(articles: Iterable[Article], config: Config) -> list[Problem]:
+    """A warning for each article whose section pressbook.toml does not list (it would make a
+    section of its own), naming the listed one it probably means."""
+    import difflib
+
+    listed = list(config.edition.sections)
+    if not listed:
+        return []  # the project keeps no list: every section is welcome
+    known = [*listed, config.edition.default_section]
+    keys = {_section_key(name): name for name in known}
+    problems = []
+    for article in articles:
+        if not article.section or article.section in known:
+            continue
+        key = _section_key(article.section)
+        meant = (
+            keys.get(key)
+            or next((name for k, name in keys.items() if _bare(k) == _bare(key)), None)  # written without marks
+            or next((keys[k] for k in difflib.get_close_matches(key, keys, n=1, cutoff=0.8)), None)  # a typo
+        )
+        if meant:
+            message, hint = f"section '{article.section}' is not one of pressbook.toml's; probably '{meant}'", f"write 'section: {meant}'"
+        else:
+            message = f"section '{article.section}' is not one of pressbook.toml's sections and will be printed as a section of its own"
+            hint = f"use one of {', '.join(listed)}, or add it to [edition] sections in pressbook.toml"
+        problems.append(
+            Problem(message, path=article.path, line=_field_line(article.path, "section"), field="section", severity="warning", hint=hint)
+        )
+    return problems
+
+
+def _field_line(path: Path, field: str) -> int | None:
+    """The line of the front matter on which `field` is written."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{field}:")), None)
