@@ -137,3 +137,22 @@ def test_counts_agree_with_their_nouns(count: int, one: str, many: str, expected
     from pressbook.text import counted
 
     assert counted(count, one, many) == expected
+
+
+def test_print_finds_the_newsroom_from_the_article(newsroom, tmp_path, monkeypatch) -> None:
+    """`pressbook print` run outside any newsroom prints an article by its own newsroom."""
+    path = newsroom.article("2017/01/a.md", title="Chợ phiên vùng cao")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["print", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (newsroom.root / "build" / "print" / "a.pdf").is_file()
+    # Articles of two newsrooms at once: a usage error saying what to do.
+    other = newsroom.root.parent / "other"
+    other.mkdir()
+    (other / "pressbook.toml").write_text((newsroom.root / "pressbook.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    stray = other / "b.md"
+    stray.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    mixed = runner.invoke(app, ["print", str(path), str(stray)])
+    assert mixed.exit_code == 2 and "different newsrooms" in mixed.stderr, mixed.output

@@ -277,9 +277,25 @@ def print_(
     from .options import PrintOptions
 
     options = PrintOptions(out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale)
-    proj = load_project(project)
+    proj = load_project(project) if project is not None else _project_of(articles)
     result = print_articles(proj, articles, options)
     report(result, quiet)
+
+
+def _project_of(articles: list[Path]) -> Any:
+    """The newsroom the articles sit in (found from their own folders, wherever the command is
+    run); the one around the current folder for articles outside any newsroom."""
+    from .config import find_root
+
+    roots = {find_root(path.resolve().parent) for path in articles}
+    if len(roots) > 1:
+        found = sorted(str(root) for root in roots if root is not None)
+        raise UsageError(
+            f"the articles belong to different newsrooms ({', '.join(found) or 'none'})",
+            hint="print each newsroom's articles on their own, or pass --project DIR",
+        )
+    root = roots.pop() if roots else None
+    return load_project(root) if root is not None else load_project()
 
 
 @command("preflight")
