@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -122,7 +123,7 @@ def test_load_collects_problems_and_keeps_good_articles(newsroom) -> None:
         ("Tiêu đề\n", ":1: no front matter: the first line must be '---'"),
         ("---\ntitle: x\n", ":1: front matter is not closed (add a '---' line after the last field)"),
         ("", ":1: the file is empty"),
-        ("---\ntitle:\ndate: 2017-01-04\n---\n", ":2: field 'title': has no value (give it a value, or remove it)"),
+        ("---\ntitle:\ndate: 2017-01-04\n---\n", ":2: field 'title': has no value (write it after the colon, e.g. 'title: "),
     ],
 )  # fmt: skip
 def test_front_matter_mistakes_are_worded_for_an_editor(newsroom, source, expected) -> None:
@@ -130,3 +131,28 @@ def test_front_matter_mistakes_are_worded_for_an_editor(newsroom, source, expect
     with pytest.raises(ArticleError) as caught:
         read_markdown(path, TZ)
     assert expected in caught.value.problem.format(newsroom.root), caught.value.problem.format(newsroom.root)
+
+
+_PYTHON_WORDS = re.compile(r"NoneType|\bNone\b|\bstr\b|\bint\b|\bdict\b|\blist\[|\bbool\b|\bfloat\b|datetime|Input should|pydantic|\btype=")
+
+
+@pytest.mark.parametrize("field", ["title", "date", "section", "author", "affiliation", "lead", "tags", "image", "image_caption", "source_url", "views"])
+@pytest.mark.parametrize("value", ["", "null", "[a, b]", "{x: 1}", "12", "true", "2017-01-04", "-1.5"])
+def test_every_front_matter_message_says_what_to_write_in_words(tmp_path, field, value) -> None:
+    """Whatever an editor writes in a field, a refusal names the file, line and field, says what
+    to write, and shows no Python type names ("expected text, got NoneType")."""
+    from pressbook.articles import read_article
+    from pressbook.errors import ArticleError
+
+    fields = {"title": "Tiêu đề", "date": "2017-01-04"}
+    fields[field] = value
+    path = tmp_path / "bai.md"
+    path.write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in fields.items()) + "---\nThân bài.\n", encoding="utf-8")
+    try:
+        read_article(path, TZ)
+    except ArticleError as exc:
+        for problem in exc.problems:
+            words = f"{problem.message} {problem.hint or ''}"
+            assert not _PYTHON_WORDS.search(words), problem.format()
+            assert problem.hint or "(" in problem.message or "expected" in problem.message, problem.format()
+            assert problem.path == path and problem.line is not None

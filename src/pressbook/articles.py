@@ -21,7 +21,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from . import frontmatter, text
@@ -68,6 +67,8 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
         moment, written = datetime.combine(value, time()), value.isoformat()
     elif isinstance(value, str):
         moment, written = _parse_date_text(value.strip()), value.strip()
+    elif value is None:
+        raise ValueError(f"has no value (write the date as {DATE_HELP.removeprefix('expected ')})")
     else:
         raise ValueError(f"{value!r} is not a date ({DATE_HELP})")
     # Checked before a time zone is attached: years outside the range are where it overflows.
@@ -137,11 +138,13 @@ class FrontMatter(BaseModel):
             raise ValueError(f"'{value}' is not a web address (expected http:// or https://...)")
         return value
 
-    @model_validator(mode="after")
-    def _caption_needs_image(self) -> FrontMatter:
-        if self.image_caption and not self.image:
-            raise ValueError("image_caption is set but image is not (add image: images/<file>)")
-        return self
+    @field_validator("image_caption")
+    @classmethod
+    def _caption_needs_image(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # (image is validated first: it comes first in the model)
+        if value and not info.data.get("image"):
+            raise ValueError("is set but image is not (add 'image: images/<file>' above it, or remove the caption)")
+        return value
 
 
 class Article(FrontMatter):
@@ -170,6 +173,10 @@ class Article(FrontMatter):
 # --- reading -------------------------------------------------------------------------------
 
 
+# What a required field looks like, for the hint when one is left empty.
+_EXAMPLES = {"title": "Chợ phiên vùng cao ngày giáp Tết", "date": "2017-01-04"}
+
+
 def front_matter_problems(
     exc: ValidationError, path: Path, lines: Mapping[str, int] | None = None, first_line: int = 2
 ) -> list[Problem]:
@@ -186,6 +193,9 @@ def front_matter_problems(
     for problem in found:
         if problem.message == "is missing":
             problem = dataclasses.replace(problem, hint=f"add '{problem.field}: ...' to the front matter")
+        elif problem.message == "has no value" and problem.field in _EXAMPLES:
+            # A field every article needs: say what to write, not to remove it.
+            problem = dataclasses.replace(problem, hint=f"write it after the colon, e.g. '{problem.field}: {_EXAMPLES[problem.field]}'")
         elif problem.field == "date" and "date" not in problem.message:
             # A date the reader could not understand: say which forms it knows.
             problem = dataclasses.replace(problem, message=f"{problem.message} ({DATE_HELP})")
