@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import re
+
 import pytest
 
 from pressbook import text
@@ -72,7 +74,7 @@ def test_slugify_folds_vietnamese() -> None:
         "dua-nghi-quyet-vao-cuoc-song-o-cac-ban-vung-cao"
     )
     long = text.slugify("Những sai sót hộ kinh doanh thường gặp khi thực hiện quy định thuế mới")
-    assert long == "nhung-sai-sot-ho-kinh-doanh-thuong-gap-khi-thuc-hien-quy"  # cut at a word, in order
+    assert long == "nhung-sai-sot-ho-kinh-doanh-thuong-gap-khi-thuc-hien"  # cut between words ("quy định" whole or not at all)
 
 
 def test_word_count() -> None:
@@ -251,3 +253,25 @@ def test_mixed_tone_styles_name_the_commonest_words() -> None:
 def test_convert_tone_style_leaves_words_it_does_not_recognise() -> None:
     # "hóan" has its mark in neither style (it should be hoán): not a style to convert.
     assert text.convert_tone_style("hóan và hòa", "new") == "hóan và hoà"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Hội nghị tổng kết công tác năm 2016 và triển khai nhiệm vụ phát triển kinh tế",
+     "Mường Khoa: Lúa ruộng bậc thang được mùa, được giá nhờ giống mới và kỹ thuật canh tác",
+     "Bộ đội Biên phòng tỉnh Sơn Nguyên tổ chức chương trình Xuân biên phòng ấm lòng dân bản"],
+)  # fmt: skip
+def test_a_long_slug_is_cut_between_words_never_inside_one(title: str) -> None:
+    from pressbook.words import words
+
+    syllables = title.split()
+    ends = {m.end() for m in re.finditer(r"\S+", title)}
+    inside = {end for start, stop in words(title) for end in ends if start < end < stop}
+    full = text.slugify(title, 500)
+    for limit in range(12, len(full) + 1):
+        slug = text.slugify(title, limit)
+        assert len(slug) <= limit and full.startswith(slug)
+        kept = len(slug.split("-"))
+        cut_after = sum(len(s) for s in syllables[:kept]) + kept - 1  # where the slug's last syllable ends
+        if kept < len(syllables):
+            assert cut_after not in inside, (limit, slug)

@@ -134,15 +134,15 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
 def _segmentations(cache: Cache) -> Iterator[None]:
     """Headlines' words as segmented by earlier builds, and those segmented now remembered: a
     rebuild after an edit does not load the segmenter for titles it has seen."""
-    from .html import headlines
+    from . import words
 
-    name = f"headline-words-{headlines.segmenter()}"
+    name = f"headline-words-{words.segmenter()}"
     memo = cache.recall(name) or {}
-    headlines.recall(memo)
+    words.recall(memo)
     try:
         yield
     finally:
-        new = headlines.learned()
+        new = words.learned()
         if new:
             cache.remember(name, {**memo, **new})
 

@@ -293,8 +293,34 @@ def mixed_tone_styles(text: str) -> Finding | None:
 
 
 def slugify(title: str, max_length: int = 60) -> str:
-    """An ASCII file name from a Vietnamese title: "Mường Nhé" -> "muong-nhe"."""
-    return _slugify(nfc(title), max_length=max_length, word_boundary=True, save_order=True) or "bai-viet"
+    """An ASCII file name from a Vietnamese title: "Mường Nhé" -> "muong-nhe". A slug too long is
+    cut between words, never inside one: "...phát triển kinh tế" loses "kinh tế" whole rather
+    than keep "kinh" (Vietnamese words are syllables between spaces; see words.py)."""
+    title = " ".join(nfc(title).split())
+    full = _slugify(title, save_order=True)
+    if len(full) <= max_length:
+        return full or "bai-viet"
+    from .words import words
+
+    # The title's syllables, those of one word kept together.
+    spans = words(title)
+    groups: list[str] = []
+    for match in re.finditer(r"\S+", title):
+        inside = next((span for span in spans if span[0] <= match.start() < span[1]), None)
+        if groups and inside is not None and inside[0] < match.start():
+            groups[-1] += " " + match.group()
+        else:
+            groups.append(match.group())
+    slug = ""
+    for group in groups:
+        piece = _slugify(group, save_order=True)
+        if not piece:
+            continue
+        longer = f"{slug}-{piece}" if slug else piece
+        if len(longer) > max_length:
+            break
+        slug = longer
+    return slug or _slugify(title, max_length=max_length, word_boundary=True, save_order=True) or "bai-viet"
 
 
 def word_count(text: str) -> int:
