@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pressbook.articles import read_markdown
@@ -73,6 +73,7 @@ def test_article_reader_raises_only_pressbook_errors(tmp_path_factory, data: byt
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=2000).map(lambda t: f"<html><head><title>{t[:50]}</title></head><body><p>{t}</p></body></html>"))
+@example("<html><head><title>\x00</title></head><body><p>\x00</p></body></html>")  # a NUL once came back as "�"
 def test_webpage_extraction_raises_only_pressbook_errors(newsroom, html: str) -> None:
     try:
         found = webpage.extract(html, path=Path("trang.html"), project=newsroom.project)

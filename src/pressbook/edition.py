@@ -322,9 +322,9 @@ def section_problems(articles: Iterable[Article], config: Config) -> list[Proble
             or next((keys[k] for k in difflib.get_close_matches(key, keys, n=1, cutoff=0.8)), None)  # a typo
         )
         if meant:
-            message, hint = f"section '{article.section}' is not one of pressbook.toml's; probably '{meant}'", f"write 'section: {meant}'"
+            message, hint = f"'{article.section}' is not one of the sections pressbook.toml lists; probably '{meant}'", f"write 'section: {meant}'"
         else:
-            message = f"section '{article.section}' is not one of pressbook.toml's sections and will be printed as a section of its own"
+            message = f"'{article.section}' is not one of the sections pressbook.toml lists, so it will be printed as a section of its own"
             hint = f"use one of {', '.join(listed)}, or add it to [edition] sections in pressbook.toml"
         problems.append(
             Problem(message, path=article.path, line=_field_line(article.path, "section"), field="section", severity="warning", hint=hint)

@@ -332,6 +332,8 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     """Everything we take from a saved page: fields, Markdown blocks, their plain texts, images."""
     from trafilatura import bare_extraction
 
+    # A NUL is no character of a page's text: the parsers would turn it into U+FFFD ("�").
+    html_text = html_text.replace("\x00", "")
     try:
         tree = lxml_html.fromstring(html_text)
     except (etree.ParserError, ValueError) as exc:
