@@ -262,7 +262,7 @@ def _unwritable_output(room):
 
 def _no_articles(room):
     room.article("2017/01/a.md")
-    return ["build", "--issue", "2030-01"], 1, "issue '2030-01' selects no articles"
+    return ["build", "--issue", "2030-01"], 1, "--issue 2030-01: no article is dated in it (the articles run from 2017-01-04 to 2017-01-04"
 
 
 def _manifest_missing_article(room):

@@ -167,3 +167,22 @@ def test_an_edition_in_another_layout_has_its_own_file(newsroom, tmp_path) -> No
     assert sorted(p.name for p in out.glob("*.pdf")) == ["bao-thu-nghiem-2017-01-newspaper.pdf", "bao-thu-nghiem-2017-01.pdf"]
     same = build(project, BuildOptions(issue="2017-01", formats=("pdf",), layout="bulletin", out_dir=out, jobs=1))
     assert [o.path.name for o in same.outputs] == ["bao-thu-nghiem-2017-01.pdf"]
+
+
+def test_a_part_of_an_edition_or_a_print_shop_copy_never_replaces_the_whole(newsroom, tmp_path) -> None:
+    """Chosen sections or tags name every output after them; a variant, marks, bleed or grey name
+    the printed ones: none of them replaces the edition as the project sets it."""
+    newsroom.article("2017/01/a.md", title="Chợ phiên vùng cao", section="Thời sự", tags="[Tết]")
+    newsroom.article("2017/01/b.md", title="Giá lúa", section="Kinh tế")
+    out = tmp_path / "out"
+
+    def names(**options) -> list[str]:
+        built = build(newsroom.project, BuildOptions(issue="2017-01", formats=("html", "epub"), out_dir=out, jobs=1, **options))
+        return [o.path.name for o in built.outputs]
+
+    assert names() == ["bao-thu-nghiem-2017-01.html", "bao-thu-nghiem-2017-01.epub"]
+    assert names(sections=("Thời sự",)) == ["bao-thu-nghiem-2017-01-thoi-su.html", "bao-thu-nghiem-2017-01-thoi-su.epub"]
+    assert names(tags=("Tết",)) == ["bao-thu-nghiem-2017-01-tet.html", "bao-thu-nghiem-2017-01-tet.epub"]
+    assert names(marks="crop", bleed="3mm", grayscale=True) == [
+        "bao-thu-nghiem-2017-01-print-shop-grey.html", "bao-thu-nghiem-2017-01.epub"]
+    assert names(pdf_variant="pdf/ua-1") == ["bao-thu-nghiem-2017-01-pdf-ua-1.html", "bao-thu-nghiem-2017-01.epub"]

@@ -297,3 +297,24 @@ def test_sections_the_config_lists_are_not_reported(newsroom) -> None:
     for n, section in enumerate(["Thời sự", "Kinh tế", "Văn hóa - Xã hội", "Tin tức"]):
         newsroom.article(f"2017/01/{n}.md", section=f'"{section}"')
     assert not [p for p in check_project(newsroom.project).problems if p.field == "section"]
+
+
+def test_an_empty_selection_says_which_option_emptied_it_and_what_it_could_be(newsroom, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    newsroom.article("2017/01/a.md", section="Thời sự", tags="[Tết]")
+    monkeypatch.chdir(newsroom.root)
+    runner = CliRunner()
+    cases = [
+        (["--issue", "2030-01"], "--issue 2030-01: no article is dated in it", "2017-01-04 to 2017-01-04"),
+        (["--issue", "2017-01", "--section", "Thoi su"], "has no article in section 'Thoi su'", "did you mean 'Thời sự'?"),
+        (["--issue", "2017-01", "--section", "Thể thao"], "has no article in section 'Thể thao'", "this issue's sections: Thời sự"),
+        (["--issue", "2017-01", "--tag", "Tet nguyen dan"], "has no article tagged 'Tet nguyen dan'", "this issue's tags: Tết"),
+    ]
+    for options, message, hint in cases:
+        built = runner.invoke(app, ["build", "--format", "epub", *options])
+        assert built.exit_code == 1 and message in built.stderr and hint in built.stderr, built.output
+        listed = runner.invoke(app, ["list", *options])
+        assert listed.exit_code == 0 and listed.stderr.startswith("warning: ") and message in listed.stderr and hint in listed.stderr, listed.output

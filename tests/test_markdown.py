@@ -138,3 +138,16 @@ def test_tables_are_set_for_print() -> None:
 def test_a_paragraph_without_a_colon_before_a_table_is_not_bound_to_it() -> None:
     html = markdown.to_html("Một đoạn văn.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", target="print", resolve=lambda src: None).html
     assert "lead-in" not in html
+
+
+@pytest.mark.parametrize("target", ["print", "epub", "endnotes"])
+def test_a_picture_left_out_takes_its_caption_with_it(target) -> None:
+    """A refused picture leaves no caption over nothing, from Markdown or raw HTML; a picture
+    shown keeps its caption, and text around is untouched."""
+    body = ("Trước.\n\n![Vườn cà phê](images/vuon.png)\n\nGiữa.\n\n"
+            '<figure><img src="images/x.png"><figcaption>Ảnh thô</figcaption></figure>\n\n![Nương lúa](ok.png)\n\nSau.')
+    result = markdown.to_html(body, target=target, resolve=lambda src: "file:///ok.png" if src == "ok.png" else None)
+    assert "Vườn cà phê" not in result.html and "Ảnh thô" not in result.html
+    assert "<figcaption>Nương lúa</figcaption>" in result.html
+    assert all(word in result.html for word in ("Trước.", "Giữa.", "Sau."))
+    assert result.refused == ("images/vuon.png", "images/x.png")

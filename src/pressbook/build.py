@@ -14,7 +14,7 @@ from . import text, uptodate
 from .cache import Cache, html_key, project_cache
 from .callbacks import Guard
 from .config import Project
-from .errors import ArticleError, OutputError, Problem, UsageError
+from .errors import ArticleError, EditionError, OutputError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
 from .options import BuildOptions, PrintOptions
 
@@ -35,6 +35,7 @@ class Selected:
 
     edition: Edition
     problems: tuple[Problem, ...]
+    empty: Problem | None = None  # why it selects no article, and what to write instead
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def load_edition(
 ) -> Selected:
     """Read the project's articles and select one issue; broken articles stop it unless skipped."""
     from .articles import load_articles
-    from .edition import load_manifest, parse_issue, section_problems, select
+    from .edition import load_manifest, parse_issue, section_problems, select, why_empty
 
     period = parse_issue(issue)
     loaded = load_articles(project.articles_dir, project.config.tz, inside=project.root)
@@ -79,17 +80,31 @@ def load_edition(
         raise ArticleError(problems=loaded.problems)
     manifest = load_manifest(project.issues_dir, period, inside=project.root)
     edition = select(loaded.articles, project.config, period, sections=sections, tags=tags, manifest=manifest)
-    return Selected(edition, (*loaded.problems, *section_problems(edition.articles, project.config)))
+    empty = None
+    if not edition.articles and loaded.articles:  # (a newsroom with no article yet has nothing to say)
+        empty = why_empty(loaded.articles, project.config, period, issue, sections=sections, tags=tags)
+    return Selected(edition, (*loaded.problems, *section_problems(edition.articles, project.config)), empty)
 
 
-def output_stem(project: Project, edition_id: str, layout: str | None = None) -> str:
-    """'bao-son-nguyen-2017-01': the file name of an edition's outputs; in a layout other than
-    the project's own, its name follows ('bao-son-nguyen-2017-01-newspaper'), so that editions
-    in two layouts never overwrite each other."""
-    stem = f"{text.slugify(project.config.publication.name)}-{edition_id}"
-    if layout and layout != project.config.edition.layout:
-        stem += f"-{text.slugify(layout)}"
-    return stem
+def output_stem(project: Project, edition_id: str, options: BuildOptions | None = None, *, printed: bool = False) -> str:
+    """'bao-son-nguyen-2017-01': the file name of an edition's outputs. What makes an output
+    other than the whole edition as the project sets it is named after it, so that it never
+    replaces that edition: chosen sections and tags (in every format), and for the printed
+    outputs (`printed`) a layout other than the project's, a PDF variant, printer's marks or bleed,
+    grey ('…-2017-01-thoi-su', '…-2017-01-newspaper', '…-2017-01-pdf-ua-1-print-shop-grey')."""
+    parts = [text.slugify(project.config.publication.name), edition_id]
+    if options is not None:
+        parts += [text.slugify(name, 30) for name in (*options.sections, *options.tags)]
+        if printed:
+            if options.layout and options.layout != project.config.edition.layout:
+                parts.append(text.slugify(options.layout))
+            if options.pdf_variant:
+                parts.append(text.slugify(options.pdf_variant))
+            if options.marks or options.bleed:
+                parts.append("print-shop")
+            if options.grayscale:
+                parts.append("grey")
+    return "-".join(parts)
 
 
 def build(project: Project, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Built:
@@ -159,10 +174,12 @@ def _build(
 ) -> tuple[Built, set[Path]]:
     selected = load_edition(project, options.issue, sections=options.sections, tags=options.tags, skip_invalid=options.skip_invalid)
     edition = selected.edition
+    if selected.empty is not None:
+        raise EditionError(problems=[selected.empty])
     folder = options.out_dir or project.build_dir / edition.id
     remove_stale_parts(folder)
-    stem = output_stem(project, edition.id)  # the e-book is the same in every layout
-    printed = output_stem(project, edition.id, options.layout)
+    stem = output_stem(project, edition.id, options)  # the e-book is the same in every layout
+    printed = output_stem(project, edition.id, options, printed=True)
     warnings = list(selected.problems)
     outputs = []
     rendered = reused = 0
@@ -316,4 +333,22 @@ def _print(project: Project, kit: Kit, articles: list[Article], options: PrintOp
         output, more = _write_pdf(document, target)
         outputs.append(output)
         warnings += more
-    return Built(None, tuple(outputs), tuple(warnings))
+    return Built(None, tuple(outputs), tuple(warnings), preflight=_preflight_all([o.path for o in outputs], warnings))
+
+
+def _preflight_all(paths: list[Path], warnings: list[Problem]) -> tuple[Fault, ...]:
+    """The preflight of each PDF printed, as `build` gives it for its edition (each fault named
+    with its file when there are several)."""
+    import dataclasses
+
+    from .pdf.preflight import preflight
+
+    faults: list[Fault] = []
+    for path in paths:
+        try:
+            found = preflight(path)
+        except UsageError as exc:  # poppler's tools are not installed
+            warnings.append(Problem(f"preflight skipped: {exc.problem.message}", severity="warning", hint=exc.problem.hint))
+            return ()
+        faults += [dataclasses.replace(f, detail=f"{path.name}: {f.detail}") if len(paths) > 1 else f for f in found]
+    return tuple(faults)

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 content or configuration errors (every one listed), 2 u
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import traceback
 from collections.abc import Callable
@@ -169,6 +170,8 @@ def list_(
     edition = selected.edition
     language = proj.config.publication.language
     show(selected.problems, Path.cwd())
+    if selected.empty is not None:
+        show([dataclasses.replace(selected.empty, severity="warning")], Path.cwd())
     if as_json:
         rows = [
             {

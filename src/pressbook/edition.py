@@ -339,3 +339,30 @@ def _field_line(path: Path, field: str) -> int | None:
     except OSError:
         return None
     return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{field}:")), None)
+
+
+def why_empty(articles: Sequence[Article], config: Config, period: Period, issue: str | None, *, sections: Sequence[str] = (), tags: Sequence[str] = ()) -> Problem:
+    """What to say when a selection has no article: the option that emptied it, and what it could
+    have been (the sections or tags this issue has, the dates the articles run from and to)."""
+    import difflib
+
+    issue = issue or "all"
+    in_issue = select(articles, config, period).articles
+    if not in_issue:
+        dates = sorted(a.date.astimezone(config.tz).date() for a in articles)
+        span = f"the articles run from {dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}" if dates else "there are no articles yet"
+        return Problem(
+            f"--issue {issue}: no article is dated in it",
+            hint=f"{span}; write --issue as YYYY-MM, YYYY-Www, YYYY-MM-DD or YYYY",
+        )  # fmt: skip
+    if sections:
+        have = list(dict.fromkeys(a.section or config.edition.default_section for a in in_issue))
+        names = {_bare(_section_key(h)): h for h in have}
+        guess = [names[m[0]] for s in sections if (m := difflib.get_close_matches(_bare(_section_key(s)), names, n=1, cutoff=0.6))]
+        hint = (f"did you mean {', '.join(repr(g) for g in guess)}? " if guess else "") + f"this issue's sections: {', '.join(have)}"
+        return Problem(f"--section: issue '{issue}' has no article in section {', '.join(repr(s) for s in sections)}", hint=hint)
+    have_tags = sorted({t for a in in_issue for t in a.tags})
+    return Problem(
+        f"--tag: issue '{issue}' has no article tagged {', '.join(repr(t) for t in tags)}",
+        hint=f"this issue's tags: {', '.join(have_tags)}" if have_tags else "no article of this issue has tags",
+    )  # fmt: skip

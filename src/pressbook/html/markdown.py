@@ -49,6 +49,8 @@ _OWN_ATTRIBUTES = {"span": {"class"}, "sup": {"class"}, "ol": {"class"}, "p": {"
                    "aside": {"role", "data-epub-type", "id"}}  # fmt: skip
 _ALIGNMENT = re.compile(r"text-align:\s*(left|center|right);?")
 _NO_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")  # a picture whose source was refused
+# A figure left with nothing but its caption (its picture refused): the caption goes with it.
+_CAPTION_ALONE = re.compile(r"<figure>\s*(?:<figcaption>(?:(?!</?figure).)*?</figcaption>)?\s*</figure>", re.S)
 
 
 def safe_href(value: str) -> str | None:
@@ -104,7 +106,7 @@ def sanitise(
             strip_comments=True,
             attribute_filter=guard(attribute, failed=None),
         )
-    return _NO_SOURCE.sub("", cleaned)
+    return _CAPTION_ALONE.sub("", _NO_SOURCE.sub("", cleaned))
 
 
 # --- HTML ------------------------------------------------------------------------------------
