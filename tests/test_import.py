@@ -254,3 +254,22 @@ def test_scraped_page_with_a_photo_caption_before_the_lead(newsroom, tmp_path) -
         "Bà con bản Pá Lau gặt lúa trên ruộng bậc thang. Ảnh: Quang Long "
         "Nhiều hộ đã bán lúa giống cho các xã lân cận."
     )
+
+
+def test_importing_the_same_page_again_is_not_a_failure(newsroom, tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    page = tmp_path / "trang.txt"
+    page.write_text("Thời sự\n\nĐón Tết an toàn\n\n09:00 - Thứ Hai, 02/01/2017\nĐBP - Sa-pô.\nThân bài.\n", encoding="utf-8")
+    monkeypatch.chdir(newsroom.root)
+    runner = CliRunner()
+    first = runner.invoke(app, ["import", str(page)])
+    again = runner.invoke(app, ["import", str(page)])
+    assert first.exit_code == 0 and again.exit_code == 0, again.output
+    assert "already imported, unchanged" in again.stdout and "error" not in again.output
+    # A different page of the same title is still refused without --force.
+    page.write_text(page.read_text(encoding="utf-8").replace("Thân bài.", "Thân bài khác."), encoding="utf-8")
+    changed = runner.invoke(app, ["import", str(page)])
+    assert changed.exit_code == 1 and "would overwrite" in changed.stderr

@@ -406,7 +406,7 @@ def import_(
         except PressbookError as exc:
             failed.extend(exc.problems)
             continue
-        out.print(safe(proj.relative(done.path)))
+        out.print(line(safe(proj.relative(done.path)), " (already imported, unchanged)" if done.unchanged else ""))
         # Pictures left out and dates ignored always, one line each; the other notes on request.
         show([Problem(warning, path=source, severity="warning") for warning in done.warnings], Path.cwd())
         if verbose or any(note.startswith("detected") for note in done.notes):
@@ -433,7 +433,21 @@ def new(
     written = create(folder, name=name, publisher=publisher)
     for path in written:
         out.print(safe(path))
-    out.print(line("Created a newsroom in ", safe(folder), ". Next: cd ", safe(folder), " && pressbook list"))
+    out.print(line("Created a newsroom in ", safe(folder), ". Next: cd ", safe(folder), " && ", safe(_command()), " list"))
+
+
+def _command() -> str:
+    """How to call pressbook again from a shell: `pressbook` when that is the one on PATH, else
+    its full path (a virtualenv not activated)."""
+    import shlex
+    import shutil
+    import sys
+
+    running = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    found = shutil.which("pressbook")
+    if running is None or running.name != "pressbook" or (found and Path(found).resolve() == running):
+        return "pressbook"
+    return shlex.quote(str(running))
 
 
 def main() -> None:

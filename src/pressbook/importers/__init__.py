@@ -56,6 +56,7 @@ class Imported:
     path: Path
     notes: tuple[str, ...]  # every note, the warnings first
     warnings: tuple[str, ...] = ()
+    unchanged: bool = False  # the same article was already there: nothing was written
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
@@ -143,7 +144,12 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
     draft = _cleaned(draft_for(path, project, options))
     _validate(draft, path, project)
     target = target_path(project, draft.fields)
+    text = dumps(draft.fields, draft.body).encode("utf-8")
     if target.exists() and not options.force:
+        if _same(target, text) and all((target.parent / "images" / name).is_file() for _, name in draft.images):
+            # The same page imported again: nothing to do, and nothing wrong.
+            return Imported(path=target, notes=("already imported, unchanged", *draft.warnings, *draft.notes),
+                            warnings=draft.warnings, unchanged=True)  # fmt: skip
         raise ImportSourceError(
             f"would overwrite {project.relative(target)}",
             path=path,
@@ -151,8 +157,15 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
         )
     for local, name in draft.images:
         write_atomic(target.parent / "images" / name, local.read_bytes())
-    write_atomic(target, dumps(draft.fields, draft.body).encode("utf-8"))
+    write_atomic(target, text)
     return Imported(path=target, notes=draft.warnings + draft.notes, warnings=draft.warnings)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 # --- shared helpers for the readers ----------------------------------------------------------
