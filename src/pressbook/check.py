@@ -39,6 +39,7 @@ def picture_problems(article: Article, rules: images.Policy) -> list[Problem]:
     article's folder, not a real picture, on a web host not allowed): as in `build`, which prints
     the article without it, the rule is the same everywhere."""
     problems = []
+    lines: list[str] | None = None
     for src in article.image_paths():
         try:
             rules.locate(src, article.folder)
@@ -51,9 +52,15 @@ def picture_problems(article: Article, rules: images.Policy) -> list[Problem]:
                 hint = "put the picture in images/ next to the article and give its path relative to the article"
             else:
                 hint = "replace the file with a real PNG, JPEG, GIF or WebP picture"
+            if lines is None:
+                try:
+                    lines = article.path.read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    lines = []
+            line = next((n for n, text_line in enumerate(lines, start=1) if src in text_line), None)
             problems.append(
                 Problem(
-                    f"image '{src[:80]}' {reason}; the article prints without it", path=article.path,
+                    f"image '{src[:80]}' {reason}; the article prints without it", path=article.path, line=line,
                     field="image" if src == article.image else None,
                     severity="warning", hint=hint,
                 )  # fmt: skip
