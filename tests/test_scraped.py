@@ -91,10 +91,14 @@ def test_kicker_and_title_above_the_dateline(newsroom, header, section, title) -
         ("Đăng lúc sáng 04/01/2017", datetime(2017, 1, 4), None),  # three words beside the date: a dateline
         ("Cập nhật lúc sáng 04/01/2017", None, None),  # four: a sentence
         ("Ngày 04/01/2017 huyện tổ chức hội nghị", None, None),  # a sentence that mentions a date
-        ("08:48 - 31/02/2017", None, None),  # no such day
+        ("08:48 - 31/02/2017", "no such day", None),  # a dateline, but no such day: said so
     ],
 )
 def test_datelines(line, moment, views) -> None:
+    if moment == "no such day":
+        with pytest.raises(ValueError, match="gives no real date"):
+            scraped._dateline(line)
+        return
     found = scraped._dateline(line)
     assert found == ((moment, views) if moment else None)
 
@@ -189,3 +193,27 @@ def test_draft_names_the_source_of_its_problems(newsroom) -> None:
         with pytest.raises(ImportSourceError) as caught:
             scraped.draft(data, path=PAGE, project=newsroom.project, options=ImportOptions())
         assert caught.value.problem.path == PAGE
+
+
+@pytest.mark.parametrize("dateline", ["08:48 - Thứ Tư, 32/01/2017", "08:48 - Thứ Tư, 29/02/2017", "25:10 - Thứ Tư, 04/01/2017", "08:48 - 04/13/2017"])
+def test_an_impossible_dateline_is_named_not_called_missing(newsroom, tmp_path, dateline) -> None:
+    from pressbook.errors import ImportSourceError
+    from pressbook.importers import import_source
+
+    page = tmp_path / "trang.txt"
+    page.write_text(f"Thời sự\n\nĐón Tết an toàn\n\n{dateline}\nĐBP - Sa-pô.\nThân bài.\n", encoding="utf-8")
+    with pytest.raises(ImportSourceError) as caught:
+        import_source(page, newsroom.project)
+    assert f"the dateline '{dateline}' gives no real date and time" in str(caught.value)
+    assert "--date" in (caught.value.problem.hint or "")
+
+
+def test_a_dateline_whose_weekday_is_not_its_dates_is_a_warning(newsroom, tmp_path) -> None:
+    from pressbook.importers import import_source
+
+    page = tmp_path / "trang.txt"
+    page.write_text("Thời sự\n\nĐón Tết an toàn\n\n08:48 - Thứ Tư, 05/01/2017\nĐBP - Sa-pô.\nThân bài.\n", encoding="utf-8")
+    done = import_source(page, newsroom.project)
+    assert any("Thứ Tư" in w and "Thứ Năm" in w for w in done.warnings), done.warnings
+    page.write_text("Thời sự\n\nĐón Tết an toàn\n\n08:48 - Thứ Năm, 05/01/2017\nĐBP - Sa-pô.\nThân bài.\n", encoding="utf-8")
+    assert not import_source(page, newsroom.project, ImportOptions(force=True)).warnings

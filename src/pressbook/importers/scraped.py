@@ -60,9 +60,35 @@ def _dateline(line: str) -> tuple[datetime, int | None] | None:
             int(match.group("h") or 0), int(match.group("m") or 0),
         )  # fmt: skip
     except ValueError:
-        return None
+        raise _NotADate(f"the dateline '{match.group(0).strip()}' gives no real date and time") from None
     views = _VIEWS.search(line)
     return moment, int(re.sub(r"[.,]", "", views.group(1))) if views else None
+
+
+class _NotADate(ValueError):
+    """A dateline whose date cannot be (32/01/2017, 25:00)."""
+
+
+_WEEKDAYS = ("thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "chủ nhật")
+
+
+def _weekday_note(line: str, moment: datetime) -> str | None:
+    """A note when the dateline's day of the week is not that of its date (a typo in one of them)."""
+    written = re.search(r"thứ\s+\w+|chủ\s+nhật", line, re.IGNORECASE)
+    if not written:
+        return None
+    said = " ".join(written.group(0).casefold().split())
+    if said in _WEEKDAYS and _WEEKDAYS.index(said) != moment.weekday():
+        return (f"the dateline says {written.group(0)} but {moment:%d/%m/%Y} was a {_WEEKDAYS[moment.weekday()].title()};"
+                " kept the date, check it")
+    return None
+
+
+def _is_dateline(line: str) -> bool:
+    try:
+        return _dateline(line) is not None
+    except _NotADate:
+        return True
 
 
 def parse(
@@ -92,14 +118,19 @@ def parse(
     if not kept:
         raise ImportSourceError("has no text once page chrome is dropped", path=path, line=1)
 
-    date_at = next((i for i, line in enumerate(kept[:6]) if _dateline(line)), None)
+    date_at = next((i for i, line in enumerate(kept[:6]) if _is_dateline(line)), None)
     views = None
-    ignored = None  # a dateline's date outside the years pressbook accepts
+    ignored = None  # a dateline's date that cannot be used: impossible, or outside the years pressbook accepts
     if date_at is not None:
-        moment, views = _dateline(kept[date_at])  # type: ignore[misc]
         header, rest = kept[:date_at], kept[date_at + 1 :]
         try:
+            moment, views = _dateline(kept[date_at])  # type: ignore[misc]
             in_years(moment, f"{moment:%d/%m/%Y}")
+            weekday = _weekday_note(kept[date_at], moment)
+            if weekday:
+                (warnings if warnings is not None else notes).append(weekday)
+        except _NotADate as exc:
+            ignored, moment = str(exc), None
         except DateOutOfRange as exc:
             ignored, moment = f"the dateline's date {str(exc).split(' (')[0]}", None
     else:
