@@ -156,3 +156,17 @@ def test_print_finds_the_newsroom_from_the_article(newsroom, tmp_path, monkeypat
     stray.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     mixed = runner.invoke(app, ["print", str(path), str(stray)])
     assert mixed.exit_code == 2 and "different newsrooms" in mixed.stderr, mixed.output
+
+
+def test_list_speaks_the_language_of_its_heading(newsroom, monkeypatch) -> None:
+    """The table's columns are in the edition's language, like the heading above them."""
+    newsroom.article("2017/01/a.md")
+    monkeypatch.chdir(newsroom.root)
+    listed = runner.invoke(app, ["list", "--issue", "2017-01"], env={"COLUMNS": "120"})
+    assert listed.exit_code == 0 and "bài viết" in listed.stdout
+    assert all(word in listed.stdout for word in ("Ngày", "Chuyên mục", "Tiêu đề", "Số chữ"))
+    assert not any(f" {word} " in listed.stdout for word in ("date", "section", "title", "words"))
+    config = newsroom.root / "pressbook.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('language = "vi"', 'language = "en"'), encoding="utf-8")
+    english = runner.invoke(app, ["list", "--issue", "2017-01"], env={"COLUMNS": "120"})
+    assert english.exit_code == 0 and all(word in english.stdout for word in ("Date", "Section", "Title", "Words"))

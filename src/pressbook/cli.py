@@ -191,7 +191,7 @@ def list_(
         return
     table = Table(title=line(safe(edition.title), f" — {len(edition.articles)} {i18n.label('articles', language)}"))
     for name, justify in (("date", "left"), ("section", "left"), ("title", "left"), ("words", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(i18n.label(f"column_{name}", language), justify=justify)  # type: ignore[arg-type]
     tz = proj.config.tz
     for sec in edition.sections:
         for article in sec.articles:

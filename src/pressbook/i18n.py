@@ -39,6 +39,11 @@ MESSAGES = {
     "volume": "Volume",
     "year": "Year",
     "highlights": "In this issue",
+    # The columns of `pressbook list`, under the edition's title in the same language.
+    "column_date": "Date",
+    "column_section": "Section",
+    "column_title": "Title",
+    "column_words": "Words",
 }
 
 
