@@ -3,6 +3,7 @@ text: the words a body holds and the pictures it names. Rendering it is `html/ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -24,6 +25,7 @@ MAX_NOTES = 500  # footnotes
 MAX_TABLE_CELLS = 5_000  # cells of all its tables
 MAX_PICTURES = 200  # pictures in the body
 MAX_ELEMENTS = 20_000  # paragraphs, list items, cells, emphasis, links, raw HTML tags...
+MAX_WORD = 1_000  # characters without a space: a page cannot break it, and the renderer stalls on it
 # markdown-it stops parsing (and drops the rest of a block) past its own nesting limit: set above
 # MAX_DEPTH, so that an article is refused rather than silently cut.
 _PARSER_NESTING = MAX_DEPTH + 16
@@ -92,6 +94,10 @@ _LIMITS = {
         "split the table, or publish the data as a file beside the article",
     ),
     "pictures": (f"more pictures than the limit of {MAX_PICTURES}", "split the article into several"),
+    "word": (
+        f"a word past the limit of {MAX_WORD:,} characters without a space (no line can hold it)",
+        "put spaces in it, or give a long address as a link: [words](address)",
+    ),
     "elements": (
         f"more paragraphs, cells and other elements than the limit of {MAX_ELEMENTS:,}",
         "split the article into several",
@@ -177,6 +183,15 @@ def _note_depth(cites: dict[int, set[int]]) -> int:
     return max(deepest.values(), default=0)
 
 
+def _long_runs(text: str) -> Iterator[str]:
+    """The runs of characters without a space longer than MAX_WORD (cheap: most text has none).
+    A link's address in Markdown does not count (it is not printed): only its words do."""
+    if len(text) <= MAX_WORD:
+        return iter(())
+    text = re.sub(r"\]\([^)\s]*\)|<https?://[^>\s]*>", "] ", text)
+    return (word for word in text.split() if len(word) > MAX_WORD)
+
+
 def limit_problems(body: str, path: Path | None = None, first_line: int = 1) -> list[Problem]:
     """What in a body goes past the limits the renderers can take (nesting, notes, cells,
     pictures, elements): one problem per limit, on the line where it is first passed
@@ -199,6 +214,9 @@ def limit_problems(body: str, path: Path | None = None, first_line: int = 1) -> 
             raw.feed_at(token.content, token.level, line)
         elif token.nesting == 1 and token.tag:
             limits.element(token.tag, token.level + 1 + len(raw.open), line)
+        if token.type in ("inline", "code_block", "fence", "html_block") and "word" not in limits.past:
+            if any(len(word) > MAX_WORD for word in _long_runs(token.content)):
+                limits.past["word"] = line
         for child in token.children or ():
             depth = token.level + child.level + 1 + len(raw.open)
             if child.type == "html_inline":

@@ -179,7 +179,9 @@ _CONTROLS = re.compile(
 )
 # A tone mark left behind after a space: "thi ̣trường", "nghiêp ̣ khai".
 # The word it belongs to, the mark, and what follows: a space, or the next word ("thi ̣trường").
-_DETACHED = re.compile(r"([^\W\d_]+)[ \u00a0]([" + TONES + r"])([ \u00a0]?)(?=(\w)?)")
+# (Each begins only where a word begins: started inside a long word, the search would go over the
+# rest of it again from every letter, minutes for a word of 200,000 letters.)
+_DETACHED = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[ \u00a0]([" + TONES + r"])([ \u00a0]?)(?=(\w)?)")
 
 
 def _sample(before: str, after: str) -> str:
@@ -270,7 +272,7 @@ def clean(text: str) -> Cleaned:
 
 
 _TONED = "".join(sorted(v for v in VOWELS if any(t in unicodedata.normalize("NFD", v) for t in TONES)))
-_DOUBLE = re.compile(rf"[^\W\d_]*[{_TONED}][^\W\d_]*[{_TONED}][^\W\d_]*")
+_DOUBLE = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[{_TONED}][^\W\d_]*[{_TONED}][^\W\d_]*")
 
 
 def double_toned(text: str) -> list[str]:
