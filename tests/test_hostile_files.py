@@ -9,6 +9,7 @@ import errno
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -487,6 +488,8 @@ DAMAGE = {
     "missing keys": lambda path, data: json.dumps(_keep_only_digest(json.loads(data))).encode()
     if path.suffix == ".json" else data,
     "a folder instead": None,
+    "a pipe instead": "fifo",  # reading it would wait for ever
+    "a link to /dev/zero": "zero",  # reading it would fill the memory
 }  # fmt: skip
 
 
@@ -511,13 +514,28 @@ def test_any_damage_to_the_cache_means_a_rebuild(tmp_path: Path, _own_cache: Pat
             if damage is None:
                 path.unlink()
                 path.mkdir()
+            elif damage == "fifo":
+                path.unlink()
+                os.mkfifo(path)
+            elif damage == "zero":
+                path.unlink()
+                path.symlink_to("/dev/zero")
             else:
                 path.write_bytes(damage(path, path.read_bytes()))
+
+        def stalled(*_: object) -> None:
+            raise TimeoutError("the build stalled on the damaged cache")
+
+        previous = signal.signal(signal.SIGALRM, stalled)
+        signal.alarm(120)
         try:
             built = build(room.project, options)
         except Exception as exc:  # noqa: BLE001 - any error is the failure this test looks for
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
             continue
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
         if built.up_to_date:
             continue  # a record the damage left readable and true
         pdf = Pdf.open(out / f"{built.outputs[0].path.name}")

@@ -110,8 +110,8 @@ class Cache:
             return None
         data_path, meta_path = self._paths(kind, key)
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            data = data_path.read_bytes()
+            meta = json.loads(_read(meta_path, MAX_RECORD))
+            data = _read(data_path, MAX_DATA)
         except (OSError, ValueError):
             return None
         meta = _unsealed(meta)
@@ -155,13 +155,35 @@ class Cache:
         if self.root is None:
             return None
         try:
-            value = json.loads((self.root / "outputs" / f"{name}.json").read_text(encoding="utf-8"))
+            value = json.loads(_read(self.root / "outputs" / f"{name}.json", MAX_RECORD))
         except (OSError, ValueError):
             return None
         return _unsealed(value)
 
 
 _SEAL = "record-sha256"
+MAX_RECORD = 64 << 20  # a record's JSON (a build's record lists every file it used)
+MAX_DATA = 1 << 30  # a rendered piece, a picture, a font subset
+
+
+def _read(path: Path, limit: int) -> bytes:
+    """A cache file's bytes, if it is a regular file of at most `limit` bytes: anything else put
+    in its place (a pipe, a device, a link to /dev/zero, a huge file) raises OSError and is a
+    miss, never a hang."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise OSError(f"{path} is not a cache file")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(f"{path} is not a cache file")
+    return data
 
 
 def _sealed(value: dict[str, Any]) -> bytes:
