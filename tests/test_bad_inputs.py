@@ -500,3 +500,30 @@ def test_config_mistakes_are_worded_for_an_editor(make_newsroom, monkeypatch, co
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 1
     assert expected in result.stderr, result.stderr  # "[a, b]" and "[table]" printed as written
+
+
+@pytest.mark.parametrize("char", ["\\u001b", "\\u0007", "\\u0000", "\\u007f", "\\u0085"])
+@pytest.mark.parametrize(
+    "where, before, after",
+    [("pressbook.toml", 'name = "Báo Thử Nghiệm"', 'name = "Báo {c} Thử"'),
+     ("pressbook.toml", 'publisher = "Tòa soạn Thử Nghiệm"', 'publisher = "Tòa {c} soạn"'),
+     ("pressbook.toml", 'default_section = "Tin tức"', 'default_section = "Tin {c} tức"'),
+     ("pressbook.toml", '"Kinh tế"', '"Kinh {c} tế"'),
+     ("issues/2017-01.toml", None, 'title = "Số {c} đặc biệt"'),
+     ("issues/2017-01.toml", None, 'note = "Lời {c} tòa soạn"')],
+)  # fmt: skip
+def test_a_control_character_in_the_config_or_a_manifest_is_a_clear_error(newsroom, monkeypatch, where, before, after, char) -> None:
+    """Text the layouts print (names, titles, notes, sections) may not hold control characters:
+    the e-book's XML and poppler's reading cannot, and they crashed the build with exit 3."""
+    newsroom.article("2017/01/a.md")
+    path = newsroom.root / where
+    if before is None:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(after.format(c=char) + "\n", encoding="utf-8")
+    else:
+        path.write_text(path.read_text(encoding="utf-8").replace(before, after.format(c=char)), encoding="utf-8")
+    monkeypatch.chdir(newsroom.root)
+    for args in (["check"], ["build", "--issue", "2017-01", "--format", "epub"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{where}:" in result.stderr and "control character" in result.stderr, result.stderr

@@ -703,3 +703,31 @@ def test_a_format_that_cannot_be_written_says_which_were(tmp_path: Path, monkeyp
     text = failed.value.format()
     assert ".epub: cannot be written" in text
     assert "bao-thu-nghiem-2017-01.html" in text and "written" in text.split(".epub", 1)[1]
+
+
+def test_links_that_lead_nowhere_or_out_are_named_by_check_and_build(tmp_path: Path, monkeypatch) -> None:
+    """A self-looping article, a looping or outside manifest and a layout file leading out are
+    each named by `check` (exit 1) as the build would name them, never skipped in silence."""
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    room = _room(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "m.toml").write_text('title = "Số ngoài"\n', encoding="utf-8")
+    (outside / "edition.html").write_text("<p>ngoài</p>", encoding="utf-8")
+    (room.root / "articles/2017/01/vong.md").symlink_to("vong.md")
+    (room.root / "issues").mkdir(exist_ok=True)
+    (room.root / "issues/2017-02.toml").symlink_to(outside / "m.toml")
+    (room.root / "issues/2017-03.toml").symlink_to("2017-03.toml")
+    (room.root / "layouts/rieng").mkdir(parents=True)
+    (room.root / "layouts/rieng/edition.html").symlink_to(outside / "edition.html")
+    monkeypatch.chdir(room.root)
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 1, result.output
+    for name, words in [("articles/2017/01/vong.md", "leads nowhere"), ("issues/2017-02.toml", "outside the project"),
+                        ("issues/2017-03.toml", "leads nowhere"), ("layouts/rieng/edition.html", "outside the project")]:
+        assert any(line.startswith(f"error: {name}: ") and words in line for line in result.stderr.splitlines()), (name, result.stderr)
+    built = CliRunner().invoke(app, ["build", "--issue", "2017-03", "--format", "epub", "--skip-invalid"])
+    assert built.exit_code == 1 and "issues/2017-03.toml: is a link that leads nowhere" in built.stderr, built.output

@@ -306,7 +306,14 @@ def load_articles(folder: Path, tz: tzinfo, inside: Path | None = None) -> Loade
     Every file read is inside the project (`inside`, by default the folder holding `folder`)."""
     articles: list[Article] = []
     walked = walk(folder, [inside or folder.parent])
-    problems: list[Problem] = _links_out(walked.outside)
+    problems: list[Problem] = _links_out(walked.outside) + [
+        Problem(
+            "is a link that leads nowhere (a loop of links, or its file is gone); it is not read", path=link,
+            hint="remove the link, or point it at the article file",
+        )
+        for link in walked.broken
+        if link.suffix.lower() in READERS
+    ]
     seen: dict[str, Path] = {}
     for path in (p for p in walked.files if p.suffix.lower() in READERS):
         try:

@@ -12,7 +12,7 @@ from .articles import READERS, Article, article_files, load_articles, read_bytes
 from .config import Project
 from .edition import section_problems
 from .errors import ArticleError, ConfigError, Problem
-from .files import walk, write_atomic
+from .files import is_inside, walk, write_atomic
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
 
@@ -177,6 +177,48 @@ def font_problems(fonts_dir: Path) -> list[Problem]:
     return problems
 
 
+def _manifest_problems(project: Project) -> list[Problem]:
+    """Every issue manifest read as a build would read it: links out or nowhere, TOML, keys, values."""
+    from .edition import read_manifest
+
+    problems: list[Problem] = []
+    if not project.issues_dir.is_dir():
+        return problems
+    walked = walk(project.issues_dir, [project.root])
+    for path in sorted({*walked.files, *walked.outside, *walked.broken}):
+        if path.suffix.lower() != ".toml":
+            continue
+        if path in walked.broken:
+            problems.append(Problem("is a link that leads nowhere (a loop of links, or its file is gone); it is not read",
+                                    path=path, hint="remove the link, or copy the manifest into issues/"))  # fmt: skip
+            continue
+        try:
+            read_manifest(path, project.root)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def _layout_link_problems(project: Project) -> list[Problem]:
+    """The project's layout files that are links leading out of it, or nowhere: a build refuses
+    them when it reads them; `check` says so first."""
+    if not project.layouts_dir.exists():
+        return []
+    if not is_inside(project.layouts_dir, [project.root]):
+        return [Problem("is a link to a folder outside the project; its layouts are not read", path=project.layouts_dir,
+                        hint="copy the layouts into the project and remove the link")]  # fmt: skip
+    walked = walk(project.layouts_dir, [project.root])
+    return [
+        Problem("is a link to a file outside the project; it is not read", path=path,
+                hint="copy the file into layouts/ and remove the link")  # fmt: skip
+        for path in walked.outside
+    ] + [
+        Problem("is a link that leads nowhere (a loop of links, or its file is gone); it is not read", path=path,
+                hint="remove the link, or point it at a file of the layout")  # fmt: skip
+        for path in walked.broken
+    ]
+
+
 def check_project(project: Project, fix: bool = False) -> Report:
     """Read and check every article; with `fix`, rewrite files whose text can be repaired."""
     tone_style = project.config.text.tone_style
@@ -199,6 +241,8 @@ def check_project(project: Project, fix: bool = False) -> Report:
     loaded = load_articles(project.articles_dir, project.config.tz, project.root)
     problems = list(loaded.problems) + problems + font_problems(project.fonts_dir)
     problems += section_problems(loaded.articles, project.config)
+    problems += _manifest_problems(project)
+    problems += _layout_link_problems(project)
     for article in loaded.articles:
         problems += picture_problems(article, images.policy(project))
     if project.articles_dir.is_dir():

@@ -26,8 +26,26 @@ from .errors import ConfigError, validation_problems
 CONFIG_NAME = "pressbook.toml"
 
 
+def no_controls(value: Any) -> Any:
+    """A text value (or list of them) with no control character in it: a page cannot show one,
+    and the XML of the e-book and of poppler's reading cannot hold one (tabs and newlines pass)."""
+    import unicodedata
+
+    strings = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, (list, tuple)) else []
+    for string in strings:
+        bad = next((c for c in string if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" or c in "\ufffe\uffff"), None)
+        if bad is not None:
+            raise ValueError(f"holds the control character U+{ord(bad):04X}, which no page can show (remove it)")
+    return value
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        return no_controls(value)
 
 
 class Publication(_Frozen):

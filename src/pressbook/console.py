@@ -164,7 +164,7 @@ def shown(path: Path) -> str:
     """`path` relative to the current folder when it is below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # (RuntimeError: a loop of links)
         return str(path)
 
 

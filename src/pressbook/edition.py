@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from . import i18n
 from .articles import MAX_YEAR, MIN_YEAR, Article, in_years
-from .config import Config, toml_key_line
+from .config import Config, no_controls, toml_key_line
 from .errors import ConfigError, EditionError, Problem, UsageError, validation_problems
 from .files import is_inside
 
@@ -81,6 +81,11 @@ class Manifest(BaseModel):
     sections: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
 
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        return no_controls(value)
+
     @field_validator("date")
     @classmethod
     def _in_years(cls, value: Date | None) -> Date | None:
@@ -102,9 +107,19 @@ def load_manifest(issues_dir: Path, period: Period, inside: Path | None = None) 
     """The manifest for `period`, if the project has one; it must be a file inside the project
     (`inside`, by default the folder holding `issues_dir`), not a link to one elsewhere."""
     path = issues_dir / f"{period.id}.toml"
+    if path.is_symlink() and not path.exists():
+        raise ConfigError(
+            "is a link that leads nowhere (a loop of links, or its file is gone); it is not read", path=path,
+            hint="remove the link, or copy the manifest into issues/",
+        )  # fmt: skip
     if not path.is_file():
         return None
-    if not is_inside(path, [inside or issues_dir.parent]):
+    return read_manifest(path, inside or issues_dir.parent)
+
+
+def read_manifest(path: Path, inside: Path) -> LoadedManifest:
+    """One manifest file, checked: inside the project (`inside`), valid TOML, known keys."""
+    if not is_inside(path, [inside]):
         raise ConfigError(
             "is a link to a file outside the project; it is not read", path=path,
             hint="copy the manifest into issues/ and remove the link",

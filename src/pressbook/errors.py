@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +30,15 @@ class Problem:
         if self.path is not None:
             shown = self.path
             if root is not None:
+                # The path as written, made absolute without following links: a problem with a
+                # link names the link (and a loop of links cannot stop the message).
                 try:
-                    shown = self.path.resolve().relative_to(root.resolve())
+                    shown = Path(os.path.abspath(self.path)).relative_to(os.path.abspath(root))
                 except ValueError:
-                    shown = self.path
+                    try:
+                        shown = Path(os.path.abspath(self.path)).relative_to(root.resolve())
+                    except (ValueError, OSError, RuntimeError):
+                        shown = self.path
             where = str(shown)
             if self.line is not None:
                 where += f":{self.line}"

@@ -173,6 +173,7 @@ class Walked:
     files: tuple[Path, ...]
     outside: tuple[Path, ...]
     links: tuple[Path, ...]
+    broken: tuple[Path, ...] = ()  # links that lead nowhere: a loop, or a target that is gone
 
 
 def is_inside(path: Path, folders: Sequence[Path]) -> bool:
@@ -190,6 +191,7 @@ def walk(folder: Path, inside: Sequence[Path], skip: Collection[str] = ()) -> Wa
     found: list[Path] = []
     outside: list[Path] = []
     links: list[Path] = []
+    broken: list[Path] = []
     try:
         stat = os.stat(folder)
     except OSError:
@@ -214,7 +216,8 @@ def walk(folder: Path, inside: Sequence[Path], skip: Collection[str] = ()) -> Wa
                 if entry.is_symlink():
                     links.append(path)
                     if not os.path.exists(path):
-                        continue  # a broken link reads nothing
+                        broken.append(path)  # reads nothing; said so by whoever expected a file
+                        continue
                     if not is_inside(path, inside):
                         outside.append(path)
                         continue
@@ -228,7 +231,7 @@ def walk(folder: Path, inside: Sequence[Path], skip: Collection[str] = ()) -> Wa
             except OSError:
                 continue
         stack.extend(reversed(below))
-    return Walked(tuple(sorted(found)), tuple(sorted(outside)), tuple(sorted(links)))
+    return Walked(tuple(sorted(found)), tuple(sorted(outside)), tuple(sorted(links)), tuple(sorted(broken)))
 
 
 _ATTRIBUTE_URL = re.compile(r'<[a-zA-Z][^<>]*?\s(?:src|href)="(file://[^"]+)"')
