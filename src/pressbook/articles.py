@@ -73,7 +73,12 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
         raise ValueError(f"{value!r} is not a date ({DATE_HELP})")
     # Checked before a time zone is attached: years outside the range are where it overflows.
     in_years(moment, written)
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    local = moment.astimezone(tz)
+    if not MIN_YEAR <= local.year <= MAX_YEAR:
+        # 2200-12-31T23:59-14:00 is already 2201 in the paper's time zone, where no issue can hold it.
+        raise DateOutOfRange(f"'{written}' falls in {local.year} in the paper's time zone, outside {YEARS} (write the real date, e.g. 2017-01-04)")
+    return moment
 
 
 def _parse_date_text(value: str) -> datetime:
