@@ -318,3 +318,20 @@ def test_an_empty_selection_says_which_option_emptied_it_and_what_it_could_be(ne
         assert built.exit_code == 1 and message in built.stderr and hint in built.stderr, built.output
         listed = runner.invoke(app, ["list", *options])
         assert listed.exit_code == 0 and listed.stderr.startswith("warning: ") and message in listed.stderr and hint in listed.stderr, listed.output
+
+
+@pytest.mark.parametrize(
+    "written, meant",
+    [("2017-1", "2017-01"), ("01/2017", "2017-01"), ("tháng 1/2017", "2017-01"), ("1.2017", "2017-01"),
+     ("4/1/2017", "2017-01-04"), ("2017/01", "2017-01"), ("2017/1/4", "2017-01-04"), ("2017w3", "2017-W03"),
+     ("13/2017", None), ("abc", None), ("31/02/2017", None)],
+)  # fmt: skip
+def test_an_issue_written_the_everyday_way_gets_a_did_you_mean(written, meant) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_issue(written)
+    hint = caught.value.problem.hint or ""
+    assert (f"did you mean --issue {meant}?" in hint) if meant else ("did you mean" not in hint), hint
+
+
+def test_full_width_digits_name_the_same_issue() -> None:
+    assert parse_issue("２０１７-01").id == "2017-01"

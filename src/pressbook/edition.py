@@ -45,7 +45,8 @@ def parse_issue(spec: str | None) -> Period:
     """The period an `--issue` value names."""
     if spec is None or spec == "all":
         return ALL
-    spec = spec.strip()
+    # Digits of other scripts are digits ("２０１７-01" is 2017-01); nothing else is changed.
+    spec = "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None else c for c in spec).strip()
     if (year := re.match(r"\d{4}(?=$|-)", spec)) and not MIN_YEAR <= int(year.group()) <= MAX_YEAR:
         raise UsageError(f"--issue '{spec}': the year must be between {MIN_YEAR} and {MAX_YEAR}", hint=ISSUE_HELP)
     try:
@@ -65,7 +66,30 @@ def parse_issue(spec: str | None) -> Period:
             return Period(spec, "day", day, day + timedelta(days=1))
     except ValueError as exc:
         raise UsageError(f"--issue '{spec}' is not a real date: {exc}", hint=ISSUE_HELP) from None
-    raise UsageError(f"--issue '{spec}' is not an issue name", hint=ISSUE_HELP)
+    meant = _issue_meant(spec)
+    raise UsageError(f"--issue '{spec}' is not an issue name", hint=(f"did you mean --issue {meant}? " if meant else "") + ISSUE_HELP)
+
+
+def _issue_meant(spec: str) -> str | None:
+    """The issue name a date written the everyday way probably means: '2017-1' and '01/2017'
+    (tháng 1/2017) are 2017-01, '4/1/2017' is 2017-01-04, '2017/01' is 2017-01."""
+    spec = re.sub(r"^(?:tháng|thang|ngày|ngay)\s+", "", spec.casefold())
+    forms = [
+        (r"(\d{4})[-/.](\d{1,2})", lambda y, m: f"{y}-{int(m):02d}"),
+        (r"(\d{1,2})[-/.](\d{4})", lambda m, y: f"{y}-{int(m):02d}"),
+        (r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", lambda y, m, d: f"{y}-{int(m):02d}-{int(d):02d}"),
+        (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", lambda d, m, y: f"{y}-{int(m):02d}-{int(d):02d}"),
+        (r"(\d{4})-?w(\d{1,2})", lambda y, w: f"{y}-W{int(w):02d}"),
+    ]
+    for pattern, name in forms:
+        if match := re.fullmatch(pattern, spec):
+            guess = name(*match.groups())
+            try:
+                parse_issue(guess)
+            except UsageError:
+                return None
+            return guess
+    return None
 
 
 class Manifest(BaseModel):
