@@ -156,3 +156,15 @@ def test_every_front_matter_message_says_what_to_write_in_words(tmp_path, field,
             assert not _PYTHON_WORDS.search(words), problem.format()
             assert problem.hint or "(" in problem.message or "expected" in problem.message, problem.format()
             assert problem.path == path and problem.line is not None
+
+
+@pytest.mark.parametrize("written, meant", [("tag", "tags"), ("authr", "author"), ("Title", "title"), ("imagecaption", "image_caption"), ("xyz", None)])
+def test_an_unknown_field_names_the_one_probably_meant(tmp_path, written, meant) -> None:
+    from pressbook.articles import read_article
+
+    path = tmp_path / "bai.md"
+    path.write_text(f"---\ntitle: T\ndate: 2017-01-04\n{written}: x\n---\nThân.\n", encoding="utf-8")
+    with pytest.raises(ArticleError) as caught:
+        read_article(path, TZ)
+    problem = next(p for p in caught.value.problems if p.field == written)
+    assert (f"did you mean '{meant}'?" in problem.hint) if meant else ("did you mean" not in problem.hint)

@@ -64,7 +64,7 @@ def not_a_date(room) -> str:
 
 def unknown_field(room) -> str:
     room.write("2017/01/bad.md", "---\ntitle: T\ndate: 2017-01-04\nauthors: A\n---\nx\n")
-    return "articles/2017/01/bad.md:4: field 'authors': is not a known article field (known article fields: title, date"
+    return "articles/2017/01/bad.md:4: field 'authors': is not a known article field (did you mean 'author'? known article fields: title, date"
 
 
 def wrong_type(room) -> str:

@@ -174,9 +174,12 @@ def validation_problems(
         if message is None:
             message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
         if kind == "extra_forbidden":
+            import difflib
+
             message = f"is not a known {noun}"
             names = _keys_at(model, loc) if model is not None else list(known)
-            hint = f"known {noun}s: " + ", ".join(names) if names else hint
+            close = difflib.get_close_matches(str(loc[-1]).casefold() if loc else "", names, n=1, cutoff=0.75)
+            hint = (f"did you mean '{close[0]}'? " if close else "") + f"known {noun}s: " + ", ".join(names) if names else hint
         if docs and kind in ("missing", "extra_forbidden"):
             hint = f"{hint}; see README '{docs}'" if hint else f"see README '{docs}'"
         field = ".".join(str(part) for part in loc) or None
