@@ -527,3 +527,17 @@ def test_a_control_character_in_the_config_or_a_manifest_is_a_clear_error(newsro
         result = runner.invoke(app, args)
         assert result.exit_code == 1, (args, result.output)
         assert f"{where}:" in result.stderr and "control character" in result.stderr, result.stderr
+
+
+def test_counts_tell_files_not_read_and_articles_left_out(newsroom, monkeypatch) -> None:
+    """check says how many files it could not read; a build with --skip-invalid says how many
+    articles it left out, and does not count their errors as warnings."""
+    newsroom.article("2017/01/ok.md", title="Bài tốt")
+    newsroom.write("2017/01/bad1.md", "---\ntitle:\ndate: 2017-01-04\n---\nx\n")
+    newsroom.write("2017/01/bad2.md", "---\ntitle: T\ndate: 32/01/2017\n---\nx\n")
+    monkeypatch.chdir(newsroom.root)
+    checked = runner.invoke(app, ["check"])
+    assert checked.exit_code == 1 and "1 article read (2 of 3 files could not be), 2 errors, 0 warnings." in checked.output
+    built = runner.invoke(app, ["build", "--issue", "2017-01", "--format", "epub", "--skip-invalid"])
+    assert built.exit_code == 0, built.output
+    assert "2 articles left out for 2 errors (above)" in built.stdout and "warning" not in built.stdout

@@ -24,6 +24,7 @@ class Report:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
     fixed: tuple[Path, ...] = ()
+    files: int = 0  # article files found (some may not have been read)
 
     @property
     def errors(self) -> list[Problem]:
@@ -224,7 +225,8 @@ def check_project(project: Project, fix: bool = False) -> Report:
     tone_style = project.config.text.tone_style
     fixed: list[Path] = []
     problems: list[Problem] = []
-    for path in article_files(project.articles_dir, project.root):
+    files = article_files(project.articles_dir, project.root)
+    for path in files:
         try:
             source = read_bytes(path)
         except ArticleError:
@@ -258,4 +260,4 @@ def check_project(project: Project, fix: bool = False) -> Report:
                     )  # fmt: skip
                 )
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.severity))
-    return Report(loaded.articles, tuple(problems), tuple(fixed))
+    return Report(loaded.articles, tuple(problems), tuple(fixed), len(files))

@@ -372,9 +372,11 @@ def check(
     for path in report.fixed:
         out.print(line("repaired ", safe(proj.relative(path))))
     show(report.problems, Path.cwd())
+    unread = report.files - len(report.articles)
     summary = (
-        f"{counted(len(report.articles), 'article', 'articles')} read, {counted(len(report.errors), 'error', 'errors')}, "
-        f"{counted(len(report.warnings), 'warning', 'warnings')}."
+        f"{counted(len(report.articles), 'article', 'articles')} read"
+        + (f" ({unread} of {counted(report.files, 'file', 'files')} could not be)" if unread > 0 else "")
+        + f", {counted(len(report.errors), 'error', 'errors')}, {counted(len(report.warnings), 'warning', 'warnings')}."
     )
     if report.errors:
         err.print(summary, style="red")

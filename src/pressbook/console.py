@@ -105,8 +105,13 @@ def report(result: Built, quiet: bool) -> None:
         out.print(f"time: {laps}{cache}", style="dim")
     if any(o.format == "pdf" for o in result.outputs):
         preflight_summary(result.preflight)
-    if result.warnings:
-        out.print(counted(len(result.warnings), "warning", "warnings"), style="yellow")
+    errors = [w for w in result.warnings if w.severity == "error"]  # articles --skip-invalid left out
+    warnings = [w for w in result.warnings if w.severity != "error"]
+    if errors:
+        left = len({e.path for e in errors})
+        out.print(f"{counted(left, 'article', 'articles')} left out for {counted(len(errors), 'error', 'errors')} (above)", style="yellow")
+    if warnings:
+        out.print(counted(len(warnings), "warning", "warnings"), style="yellow")
 
 
 def preflight_summary(faults: Sequence[Fault]) -> None:
