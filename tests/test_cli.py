@@ -170,3 +170,13 @@ def test_list_speaks_the_language_of_its_heading(newsroom, monkeypatch) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace('language = "vi"', 'language = "en"'), encoding="utf-8")
     english = runner.invoke(app, ["list", "--issue", "2017-01"], env={"COLUMNS": "120"})
     assert english.exit_code == 0 and all(word in english.stdout for word in ("Date", "Section", "Title", "Words"))
+
+
+def test_the_newsroom_can_be_named_before_the_command_too(newsroom, tmp_path, monkeypatch) -> None:
+    newsroom.article("2017/01/a.md", title="Chợ phiên vùng cao")
+    monkeypatch.chdir(tmp_path)
+    for args in (["-C", str(newsroom.root), "list"], ["list", "-C", str(newsroom.root)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Chợ phiên vùng cao" in result.stdout, (args, result.output)
+    alone = runner.invoke(app, ["list"])  # the next command does not inherit it
+    assert alone.exit_code == 1 and "no pressbook.toml" in alone.stderr

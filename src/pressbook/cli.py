@@ -140,12 +140,24 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    project: ProjectOption = None,
 ) -> None:
     """Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).
 
     Run inside a newsroom folder (one with pressbook.toml) or pass --project DIR.
     Exit codes: 0 success, 1 content errors, 2 usage errors, 3 a bug in pressbook, 130 interrupted.
     """
+    # `pressbook -C DIR list` as well as `pressbook list -C DIR`: the command's own wins.
+    _chosen["project"] = project
+
+
+_chosen: dict[str, Path | None] = {"project": None}
+
+
+def _project(project: Path | None) -> Any:
+    """The newsroom a command works on: its own --project, else the one given before the command,
+    else the one around the current folder."""
+    return load_project(project if project is not None else _chosen["project"])
 
 
 @command("list")
@@ -165,7 +177,7 @@ def list_(
     from . import i18n
     from .build import load_edition
 
-    proj = load_project(project)
+    proj = _project(project)
     selected = load_edition(proj, issue, sections=section, tags=tag, skip_invalid=skip_invalid)
     edition = selected.edition
     language = proj.config.publication.language
@@ -251,7 +263,7 @@ def build(
         tags=tuple(tag), skip_invalid=skip_invalid, pdf_variant=pdf_variant, impose=impose, signature=signature,
         marks=marks, bleed=bleed, grayscale=grayscale, jobs=jobs, use_cache=not no_cache,
     )  # fmt: skip
-    proj = load_project(project)
+    proj = _project(project)
     with Bars(err.is_terminal and not quiet) as bars:
         result = build_edition(proj, options, bars)
     report(result, quiet)
@@ -280,7 +292,8 @@ def print_(
     from .options import PrintOptions
 
     options = PrintOptions(out=out, combine=combine, layout=layout, marks=marks, bleed=bleed, grayscale=grayscale)
-    proj = load_project(project) if project is not None else _project_of(articles)
+    given = project if project is not None else _chosen["project"]
+    proj = load_project(given) if given is not None else _project_of(articles)
     result = print_articles(proj, articles, options)
     report(result, quiet)
 
@@ -367,7 +380,7 @@ def check(
     """Check every article: front matter, duplicate slugs, images, Vietnamese text hygiene."""
     from .check import check_project
 
-    proj = load_project(project)
+    proj = _project(project)
     report = check_project(proj, fix=fix)
     for path in report.fixed:
         out.print(line("repaired ", safe(proj.relative(path))))
@@ -399,7 +412,7 @@ def import_(
     """Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."""
     from .importers import ImportOptions, import_source
 
-    proj = load_project(project)
+    proj = _project(project)
     options = ImportOptions(force=force, section=section, date=date)
     failed: list[Problem] = []
     for source in sources:
