@@ -161,3 +161,22 @@ def test_impose_refuses_a_locked_pdf_and_a_broken_one_in_words(tmp_path) -> None
     cut.write_bytes(numbered(4)[:200])
     refused = CliRunner().invoke(app, ["impose", str(cut)])
     assert refused.exit_code == 2 and refused.stderr.strip() == f"error: {cut}: is not a PDF pressbook can read (give a PDF file)"
+
+
+def test_the_report_names_sheets_and_paper_and_warns_of_a_pdf_imposed_already(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    source = tmp_path / "ban-tin.pdf"
+    source.write_bytes(numbered(12))
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(app, ["impose", str(source)])
+    assert first.exit_code == 0, first.output
+    assert "3 sheets of A4, printed on both sides" in first.stdout and "warning" not in first.output
+    again = runner.invoke(app, ["impose", str(tmp_path / "ban-tin-booklet.pdf")])
+    assert again.exit_code == 0 and "is it imposed already?" in again.stderr
+    one = tmp_path / "mot.pdf"
+    one.write_bytes(numbered(2))
+    assert "1 sheet of A4" in runner.invoke(app, ["impose", str(one)]).stdout

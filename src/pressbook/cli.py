@@ -354,17 +354,21 @@ def impose_(
 ) -> None:
     """Lay a PDF's pages two to a sheet side: a saddle-stitched booklet, or 2-up for cutting."""
     from .files import write_atomic
-    from .pdf.impose import impose
+    from .pdf.impose import impose, looks_imposed, sheets
 
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {source}: {exc.strerror}", path=source) from None
-    sheets = impose(data, mode, signature, source=source)  # type: ignore[arg-type]
+    if looks_imposed(data):
+        show([Problem("its pages are wider than tall: is it imposed already? (imposing it again sets two sheets side by side)",
+                      path=source, severity="warning", hint="give the edition's own PDF, with its pages as they are read")], Path.cwd())  # fmt: skip
+    imposed = impose(data, mode, signature, source=source)  # type: ignore[arg-type]
     target = out_file or source.with_name(f"{source.stem}-{mode}.pdf")
-    write_atomic(target, sheets)
+    write_atomic(target, imposed)
     if not quiet:
-        out.print(line("wrote ", safe(shown(target)), f" ({len(sheets) / 1024:.0f} KiB)"))
+        count, paper = sheets(imposed)
+        out.print(line("wrote ", safe(shown(target)), f" ({len(imposed) / 1024:.0f} KiB): {counted(count, 'sheet', 'sheets')} of {paper}, printed on both sides"))
         guide(mode)
 
 

@@ -176,3 +176,30 @@ def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None, *,
     pdf.close()
     return out.getvalue()
 
+
+def sheets(data: bytes) -> tuple[int, str]:
+    """What an imposed PDF asks of the printer: how many sheets, printed on both sides, of which
+    paper ("A4", or its size in mm)."""
+    with pikepdf.open(BytesIO(data)) as pdf:
+        sides = len(pdf.pages)
+        box = [float(v) for v in pdf.pages[0].mediabox] if sides else [0, 0, 0, 0]
+    width, height = box[2] - box[0], box[3] - box[1]
+    paper = next(
+        (name for name, (w, h) in PAPERS.items() if abs(w * MM - width) < 1 and abs(h * MM - height) < 1),
+        f"{width / MM:.0f} × {height / MM:.0f} mm",
+    )
+    return (sides + 1) // 2, paper
+
+
+def looks_imposed(data: bytes) -> bool:
+    """Whether a PDF's pages are wider than tall, as imposed sheets are (imposing them again puts
+    two sheets side by side)."""
+    try:
+        with pikepdf.open(BytesIO(data)) as pdf:
+            if not len(pdf.pages):
+                return False
+            box = [float(v) for v in pdf.pages[0].mediabox]
+    except (pikepdf.PikepdfError, ValueError, TypeError):
+        return False  # `impose` says what is wrong with it
+    return box[2] - box[0] > box[3] - box[1]
+
