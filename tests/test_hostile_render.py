@@ -480,3 +480,29 @@ def test_a_font_file_that_is_not_a_font_is_one_clear_error(newsroom, tmp_path, c
     assert problem.path is not None and problem.path.name in ("Broken-Regular.ttf", "fonts.toml"), caught.value
     assert "Broken-Regular.ttf" in caught.value.format() and "not a font" in problem.message, caught.value
     assert not (tmp_path / "out").exists()
+
+
+def test_an_epub_layout_cannot_point_the_book_at_files_outside_it(newsroom, tmp_path, epubcheck) -> None:
+    """A project's own e-book template that names local files or embeds objects: those references
+    are taken out of the book (with a warning), web links stay links, and EPUBCheck passes."""
+    import zipfile
+
+    from pressbook.html.layouts import bundled_dir
+
+    newsroom.article("2017/01/a.md", title="Chợ phiên", body="Xem [trang báo](https://baosonnguyen.vn/a).")
+    own = newsroom.root / "layouts/epub"
+    own.mkdir(parents=True)
+    template = (bundled_dir() / "epub/title.xhtml").read_text(encoding="utf-8")
+    hostile = ('<img src="/etc/hostname" alt="x"/><img src="file:///tmp/secret.png" alt="y"/>'
+               '<object data="../../pressbook.toml"></object><iframe src="https://example.com/"></iframe>'
+               '<a href="file:///etc/passwd">đọc</a><a href="https://baosonnguyen.vn/">báo</a>')
+    (own / "title.xhtml").write_text(template.replace("</section>\n{% endblock %}", "<p>" + hostile + "</p></section>\n{% endblock %}"), encoding="utf-8")
+    built = build(newsroom.project, BuildOptions(issue="2017-01", formats=("epub",), out_dir=tmp_path / "out"))
+    book = built.outputs[0].path
+    with zipfile.ZipFile(book) as package:
+        title = package.read("OEBPS/text/title.xhtml").decode("utf-8")
+    for gone in ("/etc/hostname", "file:///tmp/secret.png", "pressbook.toml", "<iframe", "<object", "file:///etc/passwd"):
+        assert gone not in title, gone
+    assert 'href="https://baosonnguyen.vn/"' in title and "đọc" in title
+    assert any("text/title.xhtml" in w.message and "left out" in w.message for w in built.warnings)
+    assert epubcheck.problems(book) == {}

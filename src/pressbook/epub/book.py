@@ -8,6 +8,7 @@ import concurrent.futures
 import dataclasses
 import functools
 import os
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -304,6 +305,8 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
             "as alternative text; readers can change the type size and colours.",
         )
     )
+    documents, outside = _own_files_only(documents, {r.name for r in resources} | {cover.name} | {d.name for d in documents})
+    pictures.warnings.extend(outside)
     ebook = Ebook(
         identifier=book_id,
         title=book_title,
@@ -322,4 +325,61 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
         accessibility=tuple(accessibility),
     )
     return ebook, pictures.warnings
+
+
+# What a page of the book may refer to: its own files. Layouts are not trusted (they are shared
+# and downloaded), so a template's reference to anything else is taken out, as in print.
+_NEVER = {"object", "embed", "iframe", "script", "form", "frame", "frameset", "applet", "base", "meta"}
+_SUSPECT = re.compile(rb"<(?:object|embed|iframe|script|form|frame|applet|base|meta)\b|(?:src|data|poster|href)\s*=\s*[\"'](?:[a-z][a-z0-9+.-]*:|/|\.\./\.\./)", re.I)
+
+
+def _own_files_only(documents: list[ContentDocument], names: set[str]) -> tuple[list[ContentDocument], list[Problem]]:
+    """The pages with every reference to a file outside the book taken out (a link to the web
+    stays a link), and a warning for each (the bundled layouts have none: their pages pass as they are)."""
+    kept, problems = [], []
+    for document in documents:
+        if not _SUSPECT.search(document.xhtml):
+            kept.append(document)
+            continue
+        tree = etree.fromstring(document.xhtml)
+        folder = Path(document.name).parent
+        changed = []
+        for element in list(tree.iter("{*}*")):
+            tag = etree.QName(element).localname
+            if tag in _NEVER and not (tag == "meta" and element.get("charset") is not None or tag == "meta" and element.get("name")):
+                changed.append(f"<{tag}>")
+                element.getparent().remove(element)
+                continue
+            for attribute in ("src", "data", "poster", "href", "{http://www.w3.org/1999/xlink}href"):
+                value = element.get(attribute)
+                if value is None or _inside_book(value, folder, names, link=tag == "a" and attribute == "href"):
+                    continue
+                changed.append(value)
+                if tag in ("a", "area"):
+                    del element.attrib[attribute]  # the words stay, without the link
+                else:
+                    element.getparent().remove(element)
+                break
+        if changed:
+            problems.append(Problem(
+                f"the e-book page {document.name} refers to {', '.join(repr(c) for c in changed[:3])}, which is not in the book; left out",
+                severity="warning", hint="a layout may refer only to the book's own pictures, styles and pages",
+            ))  # fmt: skip
+            xhtml = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+            document = dataclasses.replace(document, xhtml=xhtml)
+        kept.append(document)
+    return kept, problems
+
+
+def _inside_book(reference: str, folder: Path, names: set[str], *, link: bool) -> bool:
+    """Whether a reference stays inside the book (or is a web link, for `<a href>`)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(reference)
+    if parts.scheme:
+        return link and parts.scheme in ("http", "https", "mailto")
+    if not parts.path:
+        return True  # "#anchor": this page
+    target = os.path.normpath(folder / unquote(parts.path)).replace(os.sep, "/")
+    return target in names
 
