@@ -180,3 +180,16 @@ def test_the_newsroom_can_be_named_before_the_command_too(newsroom, tmp_path, mo
         assert result.exit_code == 0 and "Chợ phiên vùng cao" in result.stdout, (args, result.output)
     alone = runner.invoke(app, ["list"])  # the next command does not inherit it
     assert alone.exit_code == 1 and "no pressbook.toml" in alone.stderr
+
+
+@pytest.mark.parametrize(
+    "args, shown",
+    [(["build", "--layout", "nope"], "error: --layout: unknown layout 'nope'"),
+     (["build", "--bleed", "3xx"], "error: --bleed: "),
+     (["build", "--pdf-variant", "x"], "error: --pdf-variant: unknown PDF variant 'x'")],
+)  # fmt: skip
+def test_an_option_error_names_the_option_typed(newsroom, monkeypatch, args, shown) -> None:
+    newsroom.article("2017/01/a.md")
+    monkeypatch.chdir(newsroom.root)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and shown in result.stderr and "field '" not in result.stderr, result.output

@@ -99,6 +99,9 @@ GreyOption = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The options whose problems are named by the option ("--layout: unknown layout ...").
+_OPTIONS = {"issue", "format", "layout", "out", "section", "tag", "jobs", "pdf-variant", "impose", "signature",
+            "marks", "bleed", "grayscale", "mode", "date", "project", "combine"}  # fmt: skip
 
 
 def reports_errors(command: F) -> F:
@@ -109,7 +112,15 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except PressbookError as exc:
-            show(exc.problems, Path.cwd())
+            problems = exc.problems
+            if isinstance(exc, UsageError):
+                # An option's problem is named by the option the editor typed: "--layout", not "field 'layout'".
+                problems = tuple(
+                    dataclasses.replace(p, field=None, message=f"--{p.field.replace('_', '-')}: {p.message}")
+                    if p.field and p.path is None and p.field.replace("_", "-") in _OPTIONS else p
+                    for p in problems
+                )
+            show(problems, Path.cwd())
             if len(exc.problems) > 1:
                 err.print(f"{counted(len(exc.problems), 'problem', 'problems')}.", style="red")
             raise typer.Exit(exc.exit_code) from None
