@@ -319,3 +319,14 @@ def test_a_cover_without_picture_shows_the_stories_and_a_volume_its_range(sample
     volume = Pdf.open(build(sample_project, BuildOptions(issue="2017", formats=("pdf",), out_dir=tmp_path / "v")).outputs[0].path)
     cover = " ".join(volume.pages[0].split())
     assert "Năm 2017 · Số 1–3" in cover and "22/03/2017" not in cover
+
+
+def test_a_combined_print_is_named_after_its_articles(newsroom, tmp_path) -> None:
+    """Two combined prints of different articles into the same folder do not replace each other."""
+    one = newsroom.article("2017/01/mot.md", title="Một")
+    two = newsroom.article("2017/01/hai.md", title="Hai")
+    three = newsroom.article("2017/01/ba.md", title="Ba")
+    first = print_articles(newsroom.project, [one, two], PrintOptions(out=tmp_path, combine=True))
+    second = print_articles(newsroom.project, [three, one, two], PrintOptions(out=tmp_path, combine=True))
+    assert [o.path.name for o in first.outputs] == ["mot-va-1-bai.pdf"]
+    assert [o.path.name for o in second.outputs] == ["ba-va-2-bai.pdf"]

@@ -327,7 +327,9 @@ def _print(project: Project, kit: Kit, articles: list[Article], options: PrintOp
             target = out
         else:
             folder = out or project.build_dir / "print"
-            target = folder / (f"{group[0].slug}.pdf" if len(group) == 1 else "bai-viet.pdf")
+            # Several articles in one PDF: named after the first and how many follow, so that two
+            # combined prints of different articles do not replace each other.
+            target = folder / (f"{group[0].slug}.pdf" if len(group) == 1 else f"{group[0].slug}-va-{len(group) - 1}-bai.pdf")
         document = documents.articles_document(kit, group, day)
         warnings += document.warnings
         output, more = _write_pdf(document, target)
