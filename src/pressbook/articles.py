@@ -26,7 +26,7 @@ from pydantic import (
 from . import frontmatter, text
 from .body import image_sources, limit_problems, to_text
 from .errors import ArticleError, Problem, validation_problems
-from .files import walk
+from .files import LEADS_NOWHERE, walk
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 FIELD_ORDER = (
@@ -313,7 +313,7 @@ def load_articles(folder: Path, tz: tzinfo, inside: Path | None = None) -> Loade
     walked = walk(folder, [inside or folder.parent])
     problems: list[Problem] = _links_out(walked.outside) + [
         Problem(
-            "is a link that leads nowhere (a loop of links, or its file is gone); it is not read", path=link,
+            LEADS_NOWHERE, path=link,
             hint="remove the link, or point it at the article file",
         )
         for link in walked.broken

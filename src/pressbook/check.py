@@ -12,7 +12,7 @@ from .articles import READERS, Article, article_files, load_articles, read_bytes
 from .config import Project
 from .edition import section_problems
 from .errors import ArticleError, ConfigError, Problem
-from .files import is_inside, walk, write_atomic
+from .files import LEADS_NOWHERE, LEADS_OUT, is_inside, walk, write_atomic
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
 
@@ -190,7 +190,7 @@ def _manifest_problems(project: Project) -> list[Problem]:
         if path.suffix.lower() != ".toml":
             continue
         if path in walked.broken:
-            problems.append(Problem("is a link that leads nowhere (a loop of links, or its file is gone); it is not read",
+            problems.append(Problem(LEADS_NOWHERE,
                                     path=path, hint="remove the link, or copy the manifest into issues/"))  # fmt: skip
             continue
         try:
@@ -210,11 +210,11 @@ def _layout_link_problems(project: Project) -> list[Problem]:
                         hint="copy the layouts into the project and remove the link")]  # fmt: skip
     walked = walk(project.layouts_dir, [project.root])
     return [
-        Problem("is a link to a file outside the project; it is not read", path=path,
+        Problem(LEADS_OUT, path=path,
                 hint="copy the file into layouts/ and remove the link")  # fmt: skip
         for path in walked.outside
     ] + [
-        Problem("is a link that leads nowhere (a loop of links, or its file is gone); it is not read", path=path,
+        Problem(LEADS_NOWHERE, path=path,
                 hint="remove the link, or point it at a file of the layout")  # fmt: skip
         for path in walked.broken
     ]

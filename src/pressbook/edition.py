@@ -18,7 +18,7 @@ from . import i18n
 from .articles import MAX_YEAR, MIN_YEAR, Article, in_years
 from .config import Config, no_controls, toml_key_line
 from .errors import ConfigError, EditionError, Problem, UsageError, validation_problems
-from .files import is_inside
+from .files import LEADS_NOWHERE, LEADS_OUT, is_inside
 
 PeriodKind = Literal["all", "year", "month", "week", "day"]
 ISSUE_HELP = "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
@@ -133,7 +133,7 @@ def load_manifest(issues_dir: Path, period: Period, inside: Path | None = None) 
     path = issues_dir / f"{period.id}.toml"
     if path.is_symlink() and not path.exists():
         raise ConfigError(
-            "is a link that leads nowhere (a loop of links, or its file is gone); it is not read", path=path,
+            LEADS_NOWHERE, path=path,
             hint="remove the link, or copy the manifest into issues/",
         )  # fmt: skip
     if not path.is_file():
@@ -145,7 +145,7 @@ def read_manifest(path: Path, inside: Path) -> LoadedManifest:
     """One manifest file, checked: inside the project (`inside`), valid TOML, known keys."""
     if not is_inside(path, [inside]):
         raise ConfigError(
-            "is a link to a file outside the project; it is not read", path=path,
+            LEADS_OUT, path=path,
             hint="copy the manifest into issues/ and remove the link",
         )  # fmt: skip
     try:

@@ -258,3 +258,8 @@ def referenced_files(html: str, readable: Sequence[Path]) -> dict[str, Path]:
         if any(path.is_relative_to(folder) for folder in folders) and path.is_file():
             found[url] = path
     return found
+
+
+LEADS_OUT = "is a link to a file outside the project; it is not read"
+LEADS_NOWHERE = "is a link that leads nowhere (a loop of links, or its file is gone); it is not read"
+

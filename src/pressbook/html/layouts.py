@@ -25,7 +25,7 @@ from .. import i18n
 from .headlines import headline
 from ..config import LayoutFile, Style, toml_key_line
 from ..errors import ConfigError, PressbookError, UsageError, validation_problems
-from ..files import is_inside
+from ..files import LEADS_OUT, is_inside
 
 LAYOUT_FILE = "layout.toml"
 # Layouts are shared and downloaded: they are rendered in Jinja2's sandbox, which refuses
@@ -155,7 +155,7 @@ def _outside(path: Path, project_layouts: Path) -> ConfigError | None:
     if is_inside(path, [project_layouts.parent]):
         return None
     return ConfigError(
-        "is a link to a file outside the project; it is not read", path=path,
+        LEADS_OUT, path=path,
         hint="copy the layout's files into layouts/ and remove the link",
     )  # fmt: skip
 
