@@ -346,7 +346,8 @@ def _own_files_only(documents: list[ContentDocument], names: set[str]) -> tuple[
         changed = []
         for element in list(tree.iter("{*}*")):
             tag = etree.QName(element).localname
-            if tag in _NEVER and not (tag == "meta" and element.get("charset") is not None or tag == "meta" and element.get("name")):
+            harmless_meta = tag == "meta" and (element.get("charset") is not None or element.get("name") is not None)
+            if tag in _NEVER and not harmless_meta:
                 changed.append(f"<{tag}>")
                 element.getparent().remove(element)
                 continue
