@@ -126,3 +126,20 @@ def _cache_outside_the_repository(tmp_path_factory):
         os.environ.pop("PRESSBOOK_CACHE", None)
     else:
         os.environ["PRESSBOOK_CACHE"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _english_interface():
+    """pressbook speaks the terminal's language (Vietnamese under LANG=vi_VN.UTF-8); the tests
+    read its English words unless a test asks for Vietnamese (tests/test_interface.py)."""
+    names = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    previous = {name: os.environ.get(name) for name in names}
+    for name in names:
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
+    yield
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -13,6 +13,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from .interface import N_
+
 # The newspaper's own patterns on top of CLDR: "Thứ Tư, ngày 04/01/2017" rather than CLDR's
 # "Thứ Tư, 4 tháng 1, 2017"; English keeps CLDR's full form.
 _LONG_DATE = {"vi": "EEEE, 'ngày' dd/MM/yyyy", "en": "EEEE, d MMMM yyyy"}
@@ -21,29 +23,29 @@ _DATELINE = {"vi": "HH:mm - EEEE, dd/MM/yyyy", "en": "HH:mm, EEEE d MMMM yyyy"}
 # The fixed words of the layouts, by key, as English message ids; their translations live in
 # gettext catalogs (locale/<language>/LC_MESSAGES/pressbook.po) read with Babel.
 MESSAGES = {
-    "contents": "Contents",
-    "number": "No.",
-    "page": "Page",
-    "editorial_note": "Editor's note",
-    "notes": "Notes",
-    "source": "Source",
-    "printed": "Printed on",
-    "colophon": "Colophon",
-    "publisher": "Publisher",
-    "cover": "Cover",
-    "edition": "Edition",
-    "articles": "articles",
-    "words": "words",
-    "bulletin": "Bulletin",
-    "week": "week",
-    "volume": "Volume",
-    "year": "Year",
-    "highlights": "In this issue",
+    "contents": N_("Contents"),
+    "number": N_("No."),
+    "page": N_("Page"),
+    "editorial_note": N_("Editor's note"),
+    "notes": N_("Notes"),
+    "source": N_("Source"),
+    "printed": N_("Printed on"),
+    "colophon": N_("Colophon"),
+    "publisher": N_("Publisher"),
+    "cover": N_("Cover"),
+    "edition": N_("Edition"),
+    "articles": N_("articles"),
+    "words": N_("words"),
+    "bulletin": N_("Bulletin"),
+    "week": N_("week"),
+    "volume": N_("Volume"),
+    "year": N_("Year"),
+    "highlights": N_("In this issue"),
     # The columns of `pressbook list`, under the edition's title in the same language.
-    "column_date": "Date",
-    "column_section": "Section",
-    "column_title": "Title",
-    "column_words": "Words",
+    "column_date": N_("Date"),
+    "column_section": N_("Section"),
+    "column_title": N_("Title"),
+    "column_words": N_("Words"),
 }
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from slugify import slugify as _slugify
 
+from .interface import ngettext
+
 # The five tone marks as combining characters: grave, acute, tilde, hook above, dot below.
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 BASE_VOWELS = "aăâeêioôơuưy"
@@ -50,8 +52,9 @@ _ONE = {
 
 
 def counted(count: int, one: str, many: str) -> str:
-    """A count with its noun in the right number: "1 page", "2 pages", "0 pages"."""
-    return f"{count} {one if count == 1 else many}"
+    """A count with its noun in the right number and the interface's language: "1 page",
+    "2 pages", "0 pages"; "2 trang" under a Vietnamese locale."""
+    return f"{count} {ngettext(one, many, count)}"
 
 
 @dataclass(frozen=True)
