@@ -335,3 +335,47 @@ def test_an_issue_written_the_everyday_way_gets_a_did_you_mean(written, meant) -
 
 def test_full_width_digits_name_the_same_issue() -> None:
     assert parse_issue("２０１７-01").id == "2017-01"
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [
+        ("Thời Sự", "Thời sự"),
+        ('"thời  sự"', "Thời sự"),
+        ("'VĂN HOÁ – XÃ HỘI'", "Văn hóa - Xã hội"),
+        ("tin Tức", "Tin tức"),
+    ],
+)
+def test_check_fix_writes_a_section_as_pressbook_toml_lists_it_and_says_so(newsroom, written, fixed) -> None:
+    from pressbook.check import check_project
+
+    path = newsroom.article("2017/01/bai.md", section=written)
+    before = check_project(newsroom.project)
+    assert any(p.field == "section" for p in before.warnings)
+    report = check_project(newsroom.project, fix=True)
+    assert report.fixed == (path,)
+    assert f'section: "{fixed}"' in path.read_text(encoding="utf-8")
+    assert any(f"'{fixed}'" in said for said in report.repairs[path])
+    assert not any(p.field == "section" for p in check_project(newsroom.project).warnings)
+
+
+@pytest.mark.parametrize("written", ["Thoi su", "Thời sụ", "Thể thao", "Thời sự"])
+def test_check_fix_leaves_a_section_that_is_only_a_guess_or_already_right(newsroom, written) -> None:
+    from pressbook.check import check_project
+
+    path = newsroom.article("2017/01/bai.md", section=written)
+    before = path.read_bytes()
+    report = check_project(newsroom.project, fix=True)
+    assert report.fixed == () and path.read_bytes() == before
+
+
+def test_check_fix_lists_each_repair(newsroom) -> None:
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    newsroom.article("2017/01/bai.md", section="Thời Sự", body="Giá thi \u0323trường tăng.")
+    result = CliRunner().invoke(app, ["check", "--fix", "--project", str(newsroom.root)])
+    assert "repaired articles/2017/01/bai.md" in result.stdout
+    assert "tone mark split from its letter repaired" in result.stdout
+    assert "section 'Thời Sự' written as pressbook.toml lists it: 'Thời sự'" in result.stdout

@@ -221,22 +221,32 @@ def test_an_unknown_tone_style_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("damaged", "kind", "count", "sample", "repaired"),
+    ("damaged", "kind", "count", "sample", "repaired", "said"),
     [
-        ("thi \u0323trường và ho \u0300a", "detached tone marks", 2, "'thi \u0323' -> 'thị'", True),
-        ("Sơ\u031bn La và Sơ\u031bn", "redundant combining marks", 2, "'ơ' + U+031B -> 'ơ'", True),
-        ("\u00d0à Lạt, \u00d0ồng, \u00f0ó", "look-alike letters Ð/ð (eth) for Đ/đ", 3, "'Ð' -> 'Đ'", True),
-        ("a\u00a0b\u202fc d\u00a0e", "no-break or odd spaces made plain", 3, "U+00A0, U+202F", True),
-        ("a\u200bb\u00adc", "invisible characters removed", 2, "U+00AD, U+200B", True),
-        ("A\u0309nh và Ha\u0300", "decomposed (NFD) letters normalised to NFC", 2, "NFC", True),
-        ("đầỳ và ỏà và đầỳ", "words with two tone marks", 3, "'đầỳ'", False),
+        ("thi \u0323trường và ho \u0300a", "detached tone marks", 2, "'thi \u0323' -> 'thị'", True,
+         "tone marks split from their letters"),
+        ("Sơ\u031bn La và Sơ\u031bn", "redundant combining marks", 2, "'ơ' + U+031B -> 'ơ'", True,
+         "marks typed twice on one letter"),
+        ("\u00d0à Lạt, \u00d0ồng, \u00f0ó", "look-alike letters Ð/ð (eth) for Đ/đ", 3, "'Ð' -> 'Đ'", True,
+         "look-alike letters Ð/ð (Icelandic eth) typed for Đ/đ"),
+        ("a\u00a0b\u202fc d\u00a0e", "no-break or odd spaces made plain", 3, "U+00A0, U+202F", True,
+         "no-break or unusual spaces"),
+        ("a\u200bb\u00adc", "invisible characters removed", 2, "U+00AD, U+200B", True,
+         "invisible characters (zero-width spaces, soft hyphens)"),
+        ("A\u0309nh và Ha\u0300", "decomposed (NFD) letters normalised to NFC", 2, "NFC", True,
+         "marks stored apart from their letters (NFD)"),
+        ("đầỳ và ỏà và đầỳ", "words with two tone marks", 3, "'đầỳ'", False, "words with two tone marks"),
+        ("a\x07b", "control characters removed", 1, "U+0007", True, "control character (a code no page can show)"),
     ],
-)
-def test_each_repair_says_what_it_did(damaged: str, kind: str, count: int, sample: str, repaired: bool) -> None:
+)  # fmt: skip
+def test_each_repair_says_what_it_did(
+    damaged: str, kind: str, count: int, sample: str, repaired: bool, said: str
+) -> None:
     findings = {f.kind: f for f in text.clean(damaged).findings}
     assert findings[kind] == text.Finding(kind, count, sample, repaired)
+    assert findings[kind].label == said
     verb = "repaired" if repaired else "found"
-    assert findings[kind].describe() == f"{count} {kind} {verb} ({sample})"
+    assert findings[kind].describe() == f"{count} {said} {verb} ({sample})"
 
 
 def test_a_mark_no_letter_takes_keeps_the_text_after_it() -> None:

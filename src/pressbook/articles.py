@@ -27,18 +27,26 @@ from . import frontmatter, text
 from .body import image_sources, limit_problems, to_text
 from .errors import ArticleError, Problem, validation_problems
 from .files import LEADS_NOWHERE, walk
+from .interface import N_, _, reason
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 FIELD_ORDER = (
     "title", "date", "section", "author", "affiliation", "lead", "tags",
     "image", "image_caption", "source_url", "views",
 )  # fmt: skip
-DATE_HELP = "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM+07:00 or DD/MM/YYYY, optionally with HH:MM"
+# The ways a date may be written (marked for the catalog: `date_help` says them in the
+# interface's language).
+DATE_FORMS = N_("YYYY-MM-DD, YYYY-MM-DDTHH:MM+07:00 or DD/MM/YYYY, optionally with HH:MM")
 # The years a date may fall in. Outside them a date is a typo (0001, 9999), and its arithmetic
 # breaks: 9999-12-31T23:59-12:00 is in the year 10000 anywhere east of it, and zoneinfo gives years
 # before time zones existed the local mean time of the place (+07:06:40).
 MIN_YEAR, MAX_YEAR = 1900, 2200
-YEARS = f"the years {MIN_YEAR} to {MAX_YEAR}"
+
+
+def date_help() -> str:
+    """What a date may look like, in the interface's language: "expected YYYY-MM-DD, ..."."""
+    return _("expected {forms}").format(forms=_(DATE_FORMS))
+
 
 _DMY = re.compile(
     r"^(?:(?P<h1>\d{1,2})[:h](?P<m1>\d{2})\s*-\s*)?(?:[^\d,]+,\s*)?(?:ngày\s+)?"
@@ -54,7 +62,11 @@ class DateOutOfRange(ValueError):
 def in_years(moment: datetime, written: str) -> datetime:
     """`moment` if its year is within MIN_YEAR..MAX_YEAR, else DateOutOfRange quoting `written`."""
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise DateOutOfRange(f"'{written}' is outside {YEARS} (write the real date, e.g. 2017-01-04)")
+        raise DateOutOfRange(
+            _("'{written}' is outside the years {first} to {last} (write the real date, e.g. 2017-01-04)").format(
+                written=written, first=MIN_YEAR, last=MAX_YEAR
+            )
+        )
     return moment
 
 
@@ -68,16 +80,21 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     elif isinstance(value, str):
         moment, written = _parse_date_text(value.strip()), value.strip()
     elif value is None:
-        raise ValueError(f"has no value (write the date as {DATE_HELP.removeprefix('expected ')})")
+        raise ValueError(_("has no value (write the date as {forms})").format(forms=_(DATE_FORMS)))
     else:
-        raise ValueError(f"{value!r} is not a date ({DATE_HELP})")
+        raise ValueError(_("{value} is not a date ({help})").format(value=repr(value), help=date_help()))
     # Checked before a time zone is attached: years outside the range are where it overflows.
     in_years(moment, written)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
     local = moment.astimezone(tz)
     if not MIN_YEAR <= local.year <= MAX_YEAR:
         # 2200-12-31T23:59-14:00 is already 2201 in the paper's time zone, where no issue can hold it.
-        raise DateOutOfRange(f"'{written}' falls in {local.year} in the paper's time zone, outside {YEARS} (write the real date, e.g. 2017-01-04)")
+        raise DateOutOfRange(
+            _(
+                "'{written}' falls in {year} in the paper's time zone, outside the years {first} to {last}"
+                " (write the real date, e.g. 2017-01-04)"
+            ).format(written=written, year=local.year, first=MIN_YEAR, last=MAX_YEAR)
+        )
     return moment
 
 
@@ -93,8 +110,8 @@ def _parse_date_text(value: str) -> datetime:
         if re.match(r"^\d{4}-\d{2}-\d{2}", value):
             return datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a real date: {exc}") from None
-    raise ValueError(f"'{value}' is not a date ({DATE_HELP})")
+        raise ValueError(_("'{value}' is not a real date: {reason}").format(value=value, reason=reason(exc))) from None
+    raise ValueError(_("'{value}' is not a date ({help})").format(value=value, help=date_help()))
 
 
 class FrontMatter(BaseModel):
@@ -121,7 +138,7 @@ class FrontMatter(BaseModel):
             return in_years(value, value.isoformat())
         tz = (info.context or {}).get("tz")
         if tz is None:
-            raise ValueError("no time zone given to read the date in")
+            raise ValueError(_("no time zone given to read the date in"))
         return parse_date(value, tz)
 
     @field_validator("title", "section", "author", "affiliation", "lead", "image_caption", mode="after")
@@ -140,7 +157,7 @@ class FrontMatter(BaseModel):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"'{value}' is not a web address (expected http:// or https://...)")
+            raise ValueError(_("'{value}' is not a web address (expected http:// or https://...)").format(value=value))
         return value
 
     @field_validator("image_caption")
@@ -148,7 +165,7 @@ class FrontMatter(BaseModel):
     def _caption_needs_image(cls, value: str | None, info: ValidationInfo) -> str | None:
         # (image is validated first: it comes first in the model)
         if value and not info.data.get("image"):
-            raise ValueError("is set but image is not (add 'image: images/<file>' above it, or remove the caption)")
+            raise ValueError(_("is set but image is not (add 'image: images/<file>' above it, or remove the caption)"))
         return value
 
 
@@ -195,15 +212,24 @@ def front_matter_problems(
         docs="The article format",
     )
     worded = []
-    for problem in found:
-        if problem.message == "is missing":
-            problem = dataclasses.replace(problem, hint=f"add '{problem.field}: ...' to the front matter")
-        elif problem.message == "has no value" and problem.field in _EXAMPLES:
+    # (one problem for each of pydantic's errors, in its order)
+    for problem, error in zip(found, exc.errors(), strict=True):
+        if problem.message == _("is missing"):
+            problem = dataclasses.replace(
+                problem, hint=_("add '{field}: ...' to the front matter").format(field=problem.field)
+            )
+        elif problem.message == _("has no value") and problem.field in _EXAMPLES:
             # A field every article needs: say what to write, not to remove it.
-            problem = dataclasses.replace(problem, hint=f"write it after the colon, e.g. '{problem.field}: {_EXAMPLES[problem.field]}'")
-        elif problem.field == "date" and "date" not in problem.message:
-            # A date the reader could not understand: say which forms it knows.
-            problem = dataclasses.replace(problem, message=f"{problem.message} ({DATE_HELP})")
+            problem = dataclasses.replace(
+                problem,
+                hint=_("write it after the colon, e.g. '{field}: {example}'").format(
+                    field=problem.field, example=_EXAMPLES[problem.field]
+                ),
+            )
+        elif problem.field == "date" and error["type"] != "value_error" and "date" not in problem.message:
+            # A date the reader could not understand: say which forms it knows. (The date reader's
+            # own words, a value error, always do.)
+            problem = dataclasses.replace(problem, message=f"{problem.message} ({date_help()})")
         worded.append(problem)
     return worded
 
@@ -214,16 +240,19 @@ def read_bytes(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             raise ArticleError(
-                f"file is {size / 1024 / 1024:.1f} MB; articles are limited to "
-                f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB",
+                _("file is {size:.1f} MB; articles are limited to {limit} MB").format(
+                    size=size / 1024 / 1024, limit=MAX_ARTICLE_BYTES // 1024 // 1024
+                ),
                 path=path,
-                hint="check it is really an article; split very long texts",
+                hint=_("check it is really an article; split very long texts"),
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise ArticleError(f"cannot read the file: {exc.strerror}", path=path) from None
+        raise ArticleError(_("cannot read the file: {reason}").format(reason=exc.strerror), path=path) from None
     if b"\x00" in data:
-        raise ArticleError("is a binary file, not a Markdown article", path=path, hint="remove it from articles/")
+        raise ArticleError(
+            _("is a binary file, not a Markdown article"), path=path, hint=_("remove it from articles/")
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -231,10 +260,10 @@ def read_bytes(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ArticleError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} cannot be read)",
+            _("is not UTF-8 text (byte 0x{byte:02X} cannot be read)").format(byte=data[exc.start]),
             path=path,
             line=line,
-            hint="save it as UTF-8, or turn it into an article with 'pressbook import FILE'",
+            hint=_("save it as UTF-8, or turn it into an article with 'pressbook import FILE'"),
         ) from None
 
 
@@ -269,8 +298,8 @@ def read_article(path: Path, tz: tzinfo) -> Article:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ArticleError(
-            f"'{path.suffix}' files are not articles", path=path,
-            hint="articles are .md files; turn other material into one with 'pressbook import'",
+            _("'{suffix}' files are not articles").format(suffix=path.suffix), path=path,
+            hint=_("articles are .md files; turn other material into one with 'pressbook import'"),
         )  # fmt: skip
     return reader(path, tz)
 
@@ -297,9 +326,11 @@ def _links_out(links: tuple[Path, ...]) -> list[Problem]:
         if link.suffix.lower() in READERS or link.is_dir():
             problems.append(
                 Problem(
-                    f"is a link to {'a folder' if link.is_dir() else 'a file'} outside the project; it is not read",
+                    _("is a link to a folder outside the project; it is not read")
+                    if link.is_dir()
+                    else _("is a link to a file outside the project; it is not read"),
                     path=link,
-                    hint="copy what it points to into the project (articles/...) and remove the link",
+                    hint=_("copy what it points to into the project (articles/...) and remove the link"),
                 )
             )
     return problems
@@ -313,8 +344,8 @@ def load_articles(folder: Path, tz: tzinfo, inside: Path | None = None) -> Loade
     walked = walk(folder, [inside or folder.parent])
     problems: list[Problem] = _links_out(walked.outside) + [
         Problem(
-            LEADS_NOWHERE, path=link,
-            hint="remove the link, or point it at the article file",
+            _(LEADS_NOWHERE), path=link,
+            hint=_("remove the link, or point it at the article file"),
         )
         for link in walked.broken
         if link.suffix.lower() in READERS
@@ -329,9 +360,9 @@ def load_articles(folder: Path, tz: tzinfo, inside: Path | None = None) -> Loade
         if article.slug in seen:
             problems.append(
                 Problem(
-                    f"slug '{article.slug}' is already used by {seen[article.slug]}",
+                    _("slug '{slug}' is already used by {path}").format(slug=article.slug, path=seen[article.slug]),
                     path=path,
-                    hint="rename one of the files; slugs name chapters and links and must be unique",
+                    hint=_("rename one of the files; slugs name chapters and links and must be unique"),
                 )
             )
             continue

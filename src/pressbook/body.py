@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Problem
+from .interface import N_, _, language
 
 # What one article may hold. The renderers recurse into nested elements (WeasyPrint failed at
 # 160 nested <div>s, the e-book's XML tools soon after) and slow down with notes and cells (10,000
@@ -79,28 +80,39 @@ def image_sources(body: str) -> list[str]:
 # --- limits ----------------------------------------------------------------------------------
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+# Each limit: what was passed (its `{limit}` filled in, grouped as the interface's language writes
+# numbers: 5,000 / 5.000), what to do, and the limit.
 _LIMITS = {
     "depth": (
-        f"quotes, lists and HTML tags are nested past the limit of {MAX_DEPTH} levels",
-        "flatten it: close the HTML tags, use fewer '>' or list levels",
+        N_("quotes, lists and HTML tags are nested past the limit of {limit} levels"),
+        N_("flatten it: close the HTML tags, use fewer '>' or list levels"),
+        MAX_DEPTH,
     ),
     "note-depth": (
-        f"footnotes cite footnotes past the limit of {MAX_NOTE_DEPTH} levels",
-        "let a note cite at most a few others",
+        N_("footnotes cite footnotes past the limit of {limit} levels"),
+        N_("let a note cite at most a few others"),
+        MAX_NOTE_DEPTH,
     ),
-    "notes": (f"more footnotes than the limit of {MAX_NOTES}", "split the article, or list the sources at its end"),
+    "notes": (
+        N_("more footnotes than the limit of {limit}"),
+        N_("split the article, or list the sources at its end"),
+        MAX_NOTES,
+    ),
     "cells": (
-        f"its tables have more cells than the limit of {MAX_TABLE_CELLS:,}",
-        "split the table, or publish the data as a file beside the article",
+        N_("its tables have more cells than the limit of {limit}"),
+        N_("split the table, or publish the data as a file beside the article"),
+        MAX_TABLE_CELLS,
     ),
-    "pictures": (f"more pictures than the limit of {MAX_PICTURES}", "split the article into several"),
+    "pictures": (N_("more pictures than the limit of {limit}"), N_("split the article into several"), MAX_PICTURES),
     "word": (
-        f"a word past the limit of {MAX_WORD:,} characters without a space (no line can hold it)",
-        "put spaces in it, or give a long address as a link: [words](address)",
+        N_("a word past the limit of {limit} characters without a space (no line can hold it)"),
+        N_("put spaces in it, or give a long address as a link: [words](address)"),
+        MAX_WORD,
     ),
     "elements": (
-        f"more paragraphs, cells and other elements than the limit of {MAX_ELEMENTS:,}",
-        "split the article into several",
+        N_("more paragraphs, cells and other elements than the limit of {limit}"),
+        N_("split the article into several"),
+        MAX_ELEMENTS,
     ),
 }  # fmt: skip
 
@@ -229,7 +241,11 @@ def limit_problems(body: str, path: Path | None = None, first_line: int = 1) -> 
             break  # refused anyway; counting on would only take time
     if _note_depth(cites) > MAX_NOTE_DEPTH:
         limits.past.setdefault("note-depth", line)
-    return [
-        Problem(_LIMITS[kind][0], path=path, line=first_line + at, hint=_LIMITS[kind][1])
-        for kind, at in sorted(limits.past.items(), key=lambda item: item[1])
-    ]
+    from babel.numbers import format_decimal
+
+    problems = []
+    for kind, at in sorted(limits.past.items(), key=lambda item: item[1]):
+        message, hint, limit = _LIMITS[kind]
+        shown = format_decimal(limit, locale=language())
+        problems.append(Problem(_(message).format(limit=shown), path=path, line=first_line + at, hint=_(hint)))
+    return problems

@@ -16,6 +16,7 @@ from .callbacks import Guard
 from .config import Project
 from .errors import ArticleError, EditionError, OutputError, Problem, UsageError
 from .files import remove_stale_parts, write_atomic
+from .interface import _
 from .options import BuildOptions, PrintOptions
 
 if TYPE_CHECKING:
@@ -213,7 +214,9 @@ def _build(
         try:
             faults = tuple(preflight(target))
         except UsageError as exc:  # poppler's tools are not installed
-            warnings.append(Problem(f"preflight skipped: {exc.problem.message}", severity="warning", hint=exc.problem.hint))
+            warnings.append(
+                Problem(_("preflight skipped: {reason}").format(reason=exc.problem.message), severity="warning", hint=exc.problem.hint)
+            )
         clock.lap("preflight")
         if options.impose:
             from .pdf import impose
@@ -251,8 +254,8 @@ def _write_output(target: Path, data: bytes, outputs: list[Output]) -> None:
             raise
         written = [
             Problem(
-                "was written by this build, but the outputs after it were not: they are still an earlier build's",
-                path=output.path, severity="warning", hint="build again once the error above is put right",
+                _("was written by this build, but the outputs after it were not: they are still an earlier build's"),
+                path=output.path, severity="warning", hint=_("build again once the error above is put right"),
             )  # fmt: skip
             for output in outputs
         ]
@@ -288,7 +291,7 @@ def print_articles(project: Project, paths: Sequence[Path], options: PrintOption
 
     out, combine = options.out, options.combine
     if len(paths) > 1 and out is not None and out.suffix.lower() == ".pdf" and not combine:
-        raise UsageError("--out names one file but several articles were given", hint="add --combine, or give a folder")
+        raise UsageError(_("--out names one file but several articles were given"), hint=_("add --combine, or give a folder"))
     articles: list[Article] = []
     problems: list[Problem] = []
     for path in paths:
@@ -303,9 +306,9 @@ def print_articles(project: Project, paths: Sequence[Path], options: PrintOption
             if first.setdefault(article.slug, article.path) != article.path:
                 problems.append(
                     Problem(
-                        f"would print to the same file as {first[article.slug]} ({article.slug}.pdf)",
+                        _("would print to the same file as {other} ({file})").format(other=first[article.slug], file=f"{article.slug}.pdf"),
                         path=article.path,
-                        hint="print them one at a time with --out, or add --combine",
+                        hint=_("print them one at a time with --out, or add --combine"),
                     )
                 )
     if problems:
@@ -350,7 +353,9 @@ def _preflight_all(paths: list[Path], warnings: list[Problem]) -> tuple[Fault, .
         try:
             found = preflight(path)
         except UsageError as exc:  # poppler's tools are not installed
-            warnings.append(Problem(f"preflight skipped: {exc.problem.message}", severity="warning", hint=exc.problem.hint))
+            warnings.append(
+                Problem(_("preflight skipped: {reason}").format(reason=exc.problem.message), severity="warning", hint=exc.problem.hint)
+            )
             return ()
         faults += [dataclasses.replace(f, detail=f"{path.name}: {f.detail}") if len(paths) > 1 else f for f in found]
     return tuple(faults)

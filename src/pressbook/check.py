@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images, text
 from .articles import READERS, Article, article_files, load_articles, read_bytes
-from .config import Project
-from .edition import section_problems
+from .config import Config, Project
+from .edition import listed_section, section_problems
 from .errors import ArticleError, ConfigError, Problem
 from .files import LEADS_NOWHERE, LEADS_OUT, is_inside, walk, write_atomic
+from .interface import N_, _
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".DS_Store"}
 
@@ -25,6 +27,7 @@ class Report:
     problems: tuple[Problem, ...]
     fixed: tuple[Path, ...] = ()
     files: int = 0  # article files found (some may not have been read)
+    repairs: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # what --fix did to each fixed file
 
     @property
     def errors(self) -> list[Problem]:
@@ -48,11 +51,11 @@ def picture_problems(article: Article, rules: images.Policy) -> list[Problem]:
             remote = images.is_remote(src)
             reason = str(refused)
             if remote:
-                hint = "save it into images/ beside the article, or allow its host in [security] allow_hosts"
-            elif reason.startswith(("does not exist", "is outside", "leads outside", "is not a path")):
-                hint = "put the picture in images/ next to the article and give its path relative to the article"
+                hint = _("save it into images/ beside the article, or allow its host in [security] allow_hosts")
+            elif refused.message.startswith(("does not exist", "is outside", "leads outside", "is not a path")):  # English
+                hint = _("put the picture in images/ next to the article and give its path relative to the article")
             else:
-                hint = "replace the file with a real PNG, JPEG, GIF or WebP picture"
+                hint = _("replace the file with a real PNG, JPEG, GIF or WebP picture")
             if lines is None:
                 try:
                     lines = article.path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -61,7 +64,8 @@ def picture_problems(article: Article, rules: images.Policy) -> list[Problem]:
             line = next((n for n, text_line in enumerate(lines, start=1) if src in text_line), None)
             problems.append(
                 Problem(
-                    f"image '{src[:80]}' {reason}; the article prints without it", path=article.path, line=line,
+                    _("image '{src}' {reason}; the article prints without it").format(src=src[:80], reason=reason),
+                    path=article.path, line=line,
                     field="image" if src == article.image else None,
                     severity="warning", hint=hint,
                 )  # fmt: skip
@@ -80,9 +84,10 @@ def text_findings(source: str, path: Path, tone_style: str) -> list[Problem]:
             if finding.kind in seen:
                 continue
             seen.add(finding.kind)
-            hint = "run 'pressbook check --fix' to repair" if finding.repaired else "correct it by hand"
+            hint = _("run 'pressbook check --fix' to repair") if finding.repaired else _("correct it by hand")
             problems.append(
-                Problem(f"{finding.kind}: {finding.sample}", path=path, line=number, severity="warning", hint=hint)
+                # In an editor's words, in the interface's language (text.Finding.label).
+                Problem(f"{finding.label}: {finding.sample}", path=path, line=number, severity="warning", hint=hint)
             )
     mixed = text.mixed_tone_styles(source)
     styles = text.tone_styles(source)
@@ -92,22 +97,28 @@ def text_findings(source: str, path: Path, tone_style: str) -> list[Problem]:
             word = styles[other].most_common(1)[0][0]
             problems.append(
                 Problem(
-                    f"{text.counted(sum(styles[other].values()), 'word uses', 'words use')} {other}-style tone marks (e.g. '{word}'), "
-                    f"the project keeps {tone_style} style",
+                    text.counted(sum(styles[other].values()), "word uses", "words use") + " " + _(_OTHER_STYLE[other]).format(word=word),
                     path=path, line=_line_of(source, word), severity="warning",
-                    hint="run 'pressbook check --fix' to move them",
+                    hint=_("run 'pressbook check --fix' to move them"),
                 )  # fmt: skip
             )
     elif mixed:
         new_word = styles["new"].most_common(1)[0][0]
         problems.append(
             Problem(
-                f"mixes tone-mark styles: {mixed.sample}", path=path, line=_line_of(source, new_word),
+                _("mixes tone-mark styles: {sample}").format(sample=mixed.sample), path=path, line=_line_of(source, new_word),
                 severity="warning",
-                hint="choose one; set tone_style = \"old\" or \"new\" in pressbook.toml to have --fix apply it",
+                hint=_("choose one; set tone_style = \"old\" or \"new\" in pressbook.toml to have --fix apply it"),
             )  # fmt: skip
         )
     return problems
+
+
+# What a word in the other tone style is told, by that style (the project keeps the other one).
+_OTHER_STYLE = {
+    "old": N_("old-style tone marks (e.g. '{word}'), the project keeps new style"),
+    "new": N_("new-style tone marks (e.g. '{word}'), the project keeps old style"),
+}
 
 
 def _line_of(source: str, word: str) -> int | None:
@@ -154,6 +165,39 @@ def repaired(source: str, tone_style: str) -> str:
     return fixed
 
 
+# The front matter's `section:` line: its value bare or in quotes, nothing after it.
+_SECTION_LINE = re.compile(r"""^(section:[ \t]*)(?:"([^"\\]*)"|'([^']*)'|([^"'#\n][^#\n]*?))[ \t]*$""", re.M)
+
+
+def _section_repaired(source: str, config: Config) -> tuple[str, str | None]:
+    """The text with its section written as pressbook.toml lists it, when it differs only in case,
+    spacing, dashes or tone style; and what was done, said for the editor."""
+    front = re.match(r"---[ \t]*\n.*?\n---[ \t]*(?:\n|$)", source, re.S)
+    found = _SECTION_LINE.search(source, 0, front.end()) if front else None
+    if found is None:
+        return source, None
+    written = next(value for value in found.groups()[1:] if value is not None)
+    meant = listed_section(unicodedata.normalize("NFC", written.strip()), config)
+    if meant is None or '"' in meant or "\\" in meant:
+        return source, None
+    line = f'{found.group(1)}"{meant}"'
+    said = _("section '{written}' written as pressbook.toml lists it: '{meant}'").format(written=written.strip(), meant=meant)
+    return source[: found.start()] + line + source[found.end():], said
+
+
+def _repairs_said(source: str, tone_style: str) -> list[str]:
+    """What the safe repairs do to `source`, one line each ("2 tone marks split from their letters
+    repaired ('thi ̣' -> 'thị')")."""
+    said: dict[str, str] = {}
+    prose = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)  # code is left as written
+    for finding in text.clean(prose).findings:
+        if finding.repaired:
+            said[finding.kind] = finding.describe()
+    if tone_style in ("old", "new") and repaired(text.clean(source).text, "") != repaired(text.clean(source).text, tone_style):
+        said["tone style"] = _("tone marks placed in the {style} style").format(style=tone_style)
+    return list(said.values())
+
+
 def font_problems(fonts_dir: Path) -> list[Problem]:
     """A warning for each role whose fonts lack some of the 146 Vietnamese letters (a project's own
     fonts; the bundled ones have them all). A broken fonts.toml is an error."""
@@ -169,10 +213,12 @@ def font_problems(fonts_dir: Path) -> list[Problem]:
         if missing:
             problems.append(
                 Problem(
-                    f"the {role} font ({fonts.family(role)}) lacks {len(missing)} of the "
-                    f"{len(text.VIETNAMESE_LETTERS)} Vietnamese letters (e.g. {' '.join(missing[:8])})",
+                    _("{font} ({family}) lacks {count} of the {total} Vietnamese letters (e.g. {sample})").format(
+                        font=fontlib.role_font(role), family=fonts.family(role), count=len(missing),
+                        total=len(text.VIETNAMESE_LETTERS), sample=" ".join(missing[:8]),
+                    ),
                     path=fonts_dir / fontlib.FONTS_TOML, severity="warning",
-                    hint="articles using them will not build; choose a font made for Vietnamese",
+                    hint=_("articles using them will not build; choose a font made for Vietnamese"),
                 )  # fmt: skip
             )
     return problems
@@ -190,8 +236,8 @@ def _manifest_problems(project: Project) -> list[Problem]:
         if path.suffix.lower() != ".toml":
             continue
         if path in walked.broken:
-            problems.append(Problem(LEADS_NOWHERE,
-                                    path=path, hint="remove the link, or copy the manifest into issues/"))  # fmt: skip
+            problems.append(Problem(_(LEADS_NOWHERE),
+                                    path=path, hint=_("remove the link, or copy the manifest into issues/")))  # fmt: skip
             continue
         try:
             read_manifest(path, project.root)
@@ -206,16 +252,16 @@ def _layout_link_problems(project: Project) -> list[Problem]:
     if not project.layouts_dir.exists():
         return []
     if not is_inside(project.layouts_dir, [project.root]):
-        return [Problem("is a link to a folder outside the project; its layouts are not read", path=project.layouts_dir,
-                        hint="copy the layouts into the project and remove the link")]  # fmt: skip
+        return [Problem(_("is a link to a folder outside the project; its layouts are not read"), path=project.layouts_dir,
+                        hint=_("copy the layouts into the project and remove the link"))]  # fmt: skip
     walked = walk(project.layouts_dir, [project.root])
     return [
-        Problem(LEADS_OUT, path=path,
-                hint="copy the file into layouts/ and remove the link")  # fmt: skip
+        Problem(_(LEADS_OUT), path=path,
+                hint=_("copy the file into layouts/ and remove the link"))  # fmt: skip
         for path in walked.outside
     ] + [
-        Problem(LEADS_NOWHERE, path=path,
-                hint="remove the link, or point it at a file of the layout")  # fmt: skip
+        Problem(_(LEADS_NOWHERE), path=path,
+                hint=_("remove the link, or point it at a file of the layout"))  # fmt: skip
         for path in walked.broken
     ]
 
@@ -224,6 +270,7 @@ def check_project(project: Project, fix: bool = False) -> Report:
     """Read and check every article; with `fix`, rewrite files whose text can be repaired."""
     tone_style = project.config.text.tone_style
     fixed: list[Path] = []
+    repairs: dict[Path, tuple[str, ...]] = {}
     problems: list[Problem] = []
     files = article_files(project.articles_dir, project.root)
     for path in files:
@@ -232,12 +279,13 @@ def check_project(project: Project, fix: bool = False) -> Report:
         except ArticleError:
             continue  # load_articles below reports it
         if fix:
-            new = repaired(source, tone_style)
+            new, section_said = _section_repaired(repaired(source, tone_style), project.config)
             if new != source:
                 # Through a link to the file it names (inside the project, or it would not be
                 # here): writing the link itself would turn it into a copy.
                 write_atomic(path.resolve(), new.encode("utf-8"))
                 fixed.append(path)
+                repairs[path] = (*_repairs_said(source, tone_style), *([section_said] if section_said else []))
                 source = new
         problems += text_findings(source, path, tone_style)
     loaded = load_articles(project.articles_dir, project.config.tz, project.root)
@@ -255,9 +303,9 @@ def check_project(project: Project, fix: bool = False) -> Report:
             ):
                 problems.append(
                     Problem(
-                        "is not an article and will be ignored", path=path, severity="warning",
-                        hint="turn raw material into an article with 'pressbook import FILE'",
+                        _("is not an article and will be ignored"), path=path, severity="warning",
+                        hint=_("turn raw material into an article with 'pressbook import FILE'"),
                     )  # fmt: skip
                 )
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.severity))
-    return Report(loaded.articles, tuple(problems), tuple(fixed), len(files))
+    return Report(loaded.articles, tuple(problems), tuple(fixed), len(files), repairs)

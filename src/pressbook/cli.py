@@ -21,17 +21,20 @@ from . import __version__
 from .config import load_project
 from .console import Bars, err, guide, line, out, report, safe, show, shown, write_json
 from .errors import PressbookError, Problem, UsageError
+from .interface import N_, _
 from .text import counted
 
 # Commands import what they use when they run: `pressbook build` with nothing to do stays quick.
 
 class _Flags:
     """Help in words, not Python types: a flag shown as a flag (`--quiet`, not `--quiet <bool>`)
-    and an argument by its name alone (`ARTICLE.md...`, not `<list[Path]>` beside it)."""
+    and an argument by its name alone (`ARTICLE.md...`, not `<list[Path]>` beside it); and help,
+    usage and usage errors in the terminal's language (see `interface`)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
+            param.help = _(param.help) if param.help else param.help
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
             elif isinstance(param, typer.core.TyperArgument) and param.metavar:
@@ -40,25 +43,108 @@ class _Flags:
                 param._usage_display_name = lambda name=param.metavar: name
         return params
 
+    def get_usage(self, ctx: Any) -> str:
+        usage: str = super().get_usage(ctx)  # type: ignore[misc]
+        return usage.replace("Usage:", _("Usage:"), 1)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+        except _CLICK_USAGE_ERROR as exc:
+            raise _CLICK_USAGE_ERROR(_said(exc.format_message()), exc.ctx) from None
+
 
 class _Group(_Flags, typer.core.TyperGroup):
-    pass
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _speak(self)
+        return super().main(*args, **kwargs)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except _CLICK_USAGE_ERROR as exc:
+            raise _CLICK_USAGE_ERROR(_said(exc.format_message()), exc.ctx) from None
 
 
 class _Command(_Flags, typer.core.TyperCommand):
     pass
 
 
-def _at_least_one(value: int | None) -> int | None:
-    if value is not None and value < 1:
-        raise typer.BadParameter("must be 1 or more")
-    return value
+# Click's (or Typer's copy of Click's) usage error, whichever this Typer uses: BadParameter's base.
+_CLICK_USAGE_ERROR = typer.BadParameter.__mro__[1]
+
+# Typer's words around help and errors, and the usage errors Click says, in English: each is
+# shown in the terminal's language (`_speak`, `_said`).
+_TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+}
+_USAGE_ERRORS = (
+    (r"No such option: (?P<name>\S+)(?: \(Possible options: (?P<options>.*)\))?$", N_("No such option: {name}"),
+     N_("(possible options: {options})")),
+    (r"No such command (?P<name>'.*?')\.(?: Did you mean (?P<options>.*)\?)?$", N_("No such command {name}."),
+     N_("Did you mean {options}?")),
+    (r"Missing argument (?P<name>'.*')\.$", N_("Missing argument {name}."), None),
+    (r"Missing option (?P<name>'.*')\.$", N_("Missing option {name}."), None),
+    (r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<name>.*)\)$", N_("Got unexpected extra arguments ({name})"), None),
+    (r"Option (?P<name>'.*?') requires an argument\.$", N_("Option {name} requires an argument."), None),
+    (r"Option (?P<name>'.*?') does not take a value\.$", N_("Option {name} does not take a value."), None),
+    (r"Invalid value for (?P<name>.*?): (?P<options>.*)$", N_("Invalid value for {name}: {options}"), None),
+)  # fmt: skip
+_HELP_OPTION = N_("Show this message and exit.")
+
+
+def _speak(group: Any) -> None:
+    """The command tree's help and Typer's fixed words in the terminal's language (the help is
+    written in English, marked for the catalog, and said here, when the command runs)."""
+    from typer import rich_utils
+
+    for name, english in _TYPER_WORDS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, _(english))
+    for cmd in (group, *group.commands.values()):
+        cmd.help = _(cmd.help) if cmd.help else cmd.help
+        cmd.short_help = _(cmd.short_help) if cmd.short_help else cmd.short_help
+
+
+def _said(message: str) -> str:
+    """One of Click's usage errors in the terminal's language (as Click says it in English)."""
+    import re
+
+    from .interface import language
+
+    if language() == "en":
+        return message
+
+    for pattern, said, more in _USAGE_ERRORS:
+        found = re.match(pattern, message)
+        if found:
+            words = _(said).format(name=found["name"], options=found.groupdict().get("options"))
+            if more and found.groupdict().get("options"):
+                words += " " + _(more).format(options=found["options"])
+            return words
+    return message
+
+
+def _at_least_one(value: str | None) -> int | None:
+    """A count of 1 or more (--jobs, --signature), said in words when it is not one."""
+    if value is None:
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise typer.BadParameter(_("write a whole number, 1 or more (not '{value}')").format(value=value))
+    return int(value)
 
 
 app = typer.Typer(
     name="pressbook",
     cls=_Group,
-    help=(
+    help=N_(
         "Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).\n\n"
         "Run inside a newsroom folder (one with pressbook.toml) or pass --project DIR.\n\n"
         "Exit codes: 0 success, 1 content or configuration errors (each listed with its file, line and "
@@ -76,26 +162,26 @@ command = functools.partial(app.command, cls=_Command)
 ProjectOption = Annotated[
     Path | None,
     typer.Option(
-        "--project", "-C", help="The newsroom folder (default: the one around the current folder).",
+        "--project", "-C", help=N_("The newsroom folder (default: the one around the current folder)."),
         file_okay=False, show_default=False, metavar="DIR",
     ),
 ]  # fmt: skip
 IssueOption = Annotated[
     str | None,
     typer.Option(
-        "--issue", "-i", help="YYYY-MM (month), YYYY-Www (ISO week), YYYY-MM-DD (day), YYYY (year), or all (every article, the default).",
+        "--issue", "-i", help=N_("YYYY-MM (month), YYYY-Www (ISO week), YYYY-MM-DD (day), YYYY (year), or all (every article, the default)."),
         show_default=False, metavar="ISSUE",
     ),
 ]  # fmt: skip
-SectionOption = Annotated[list[str], typer.Option("--section", "-s", help="Only this section (repeatable).", metavar="SECTION")]
-TagOption = Annotated[list[str], typer.Option("--tag", "-t", help="Only articles with this tag (repeatable).", metavar="TAG")]
-VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show more detail, and tracebacks.")]
+SectionOption = Annotated[list[str], typer.Option("--section", "-s", help=N_("Only this section (repeatable)."), metavar="SECTION")]
+TagOption = Annotated[list[str], typer.Option("--tag", "-t", help=N_("Only articles with this tag (repeatable)."), metavar="TAG")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help=N_("Show more detail, and tracebacks."))]
 MarksOption = Annotated[
-    str | None, typer.Option("--marks", help="Printer's marks for a print shop: crop, cross or 'crop cross'.", metavar="MARKS")
+    str | None, typer.Option("--marks", help=N_("Printer's marks for a print shop: crop, cross or 'crop cross'."), metavar="MARKS")
 ]
-BleedOption = Annotated[str | None, typer.Option("--bleed", help="Bleed around each page for a print shop, e.g. 3mm.", metavar="SIZE")]
+BleedOption = Annotated[str | None, typer.Option("--bleed", help=N_("Bleed around each page for a print shop, e.g. 3mm."), metavar="SIZE")]
 GreyOption = Annotated[
-    bool, typer.Option("--grayscale", help="Pictures and colours in grey, for black-and-white printers.")
+    bool, typer.Option("--grayscale", help=N_("Pictures and colours in grey, for black-and-white printers."))
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -122,10 +208,10 @@ def reports_errors(command: F) -> F:
                 )
             show(problems, Path.cwd())
             if len(exc.problems) > 1:
-                err.print(f"{counted(len(exc.problems), 'problem', 'problems')}.", style="red")
+                err.print(counted(len(exc.problems), "problem", "problems") + ".", style="red")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err.print("interrupted; nothing was half-written.", style="yellow")
+            err.print(_("interrupted; nothing was half-written."), style="yellow")
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -133,8 +219,8 @@ def reports_errors(command: F) -> F:
             if kwargs.get("verbose"):
                 for text in traceback.format_exc().splitlines():
                     err.print(safe(text))
-            err.print(line(Text("internal error:", style="red"), " ", safe(f"{type(exc).__name__}: {exc}")))
-            err.print("This is a bug in pressbook; run again with --verbose for the traceback and report it.")
+            err.print(line(Text(_("internal error:"), style="red"), " ", safe(f"{type(exc).__name__}: {exc}")))
+            err.print(_("This is a bug in pressbook; run again with --verbose for the traceback and report it."))
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
@@ -149,15 +235,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=N_("Print the version and exit."))
     ] = False,
     project: ProjectOption = None,
 ) -> None:
-    """Turn a newsroom's articles into print editions (PDF) and e-books (EPUB).
-
-    Run inside a newsroom folder (one with pressbook.toml) or pass --project DIR.
-    Exit codes: 0 success, 1 content errors, 2 usage errors, 3 a bug in pressbook, 130 interrupted.
-    """
     # `pressbook -C DIR list` as well as `pressbook list -C DIR`: the command's own wins.
     _chosen["project"] = project
 
@@ -171,20 +252,21 @@ def _project(project: Path | None) -> Any:
     return load_project(project if project is not None else _chosen["project"])
 
 
-@command("list")
+@command("list", help=N_(
+        "List the articles an issue selects, in edition order."
+    ))
 @reports_errors
 def list_(
     issue: IssueOption = None,
     section: SectionOption = [],  # noqa: B006 - Typer needs a literal default
     tag: TagOption = [],  # noqa: B006
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print a JSON array instead of a table."))] = False,
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="List the readable articles even if others are broken.")
+        bool, typer.Option("--skip-invalid", help=N_("List the readable articles even if others are broken."))
     ] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """List the articles an issue selects, in edition order."""
     from . import i18n
     from .build import load_edition
 
@@ -224,48 +306,48 @@ def list_(
     out.print(table)
 
 
-@command()
+@command(help=N_(
+        "Build an edition: build/<issue>/<paper>-<issue>.pdf and .epub (and .html on "
+        "request).\n\nSections are rendered in parallel and remembered in .cache/pressbook/, so a "
+        "rebuild renders only what changed."
+    ))
 @reports_errors
 def build(
     issue: IssueOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: pdf, epub, html.", metavar="FORMATS")] = "pdf,epub",
+    format: Annotated[str, typer.Option("--format", "-f", help=N_("Comma-separated: pdf, epub, html."), metavar="FORMATS")] = "pdf,epub",
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help="bulletin, newspaper, large-print, article, or one in layouts/.", metavar="NAME")
+        str | None, typer.Option("--layout", "-l", help=N_("bulletin, newspaper, large-print, article, or one in layouts/."), metavar="NAME")
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: build/<issue>/).", file_okay=False, metavar="DIR")
+        Path | None, typer.Option("--out", "-o", help=N_("Output folder (default: build/<issue>/)."), file_okay=False, metavar="DIR")
     ] = None,
     section: SectionOption = [],  # noqa: B006
     tag: TagOption = [],  # noqa: B006
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Build without broken articles instead of stopping.")
+        bool, typer.Option("--skip-invalid", help=N_("Build without broken articles instead of stopping."))
     ] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", callback=_at_least_one, help="Processes rendering at once (default: all CPUs).", metavar="N")
+        str | None, typer.Option("--jobs", "-j", callback=_at_least_one, help=N_("Processes rendering at once (default: all CPUs)."), metavar="N")
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Render everything again, ignoring .cache/.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=N_("Render everything again, ignoring .cache/."))] = False,
     pdf_variant: Annotated[
         str | None,
-        typer.Option("--pdf-variant", help="pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ...", metavar="VARIANT"),
+        typer.Option("--pdf-variant", help=N_("pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ..."), metavar="VARIANT"),
     ] = None,
     impose: Annotated[
         str | None,
-        typer.Option("--impose", help="Also write the PDF imposed for printing: booklet (fold and staple) or 2up.", metavar="MODE"),
+        typer.Option("--impose", help=N_("Also write the PDF imposed for printing: booklet (fold and staple) or 2up."), metavar="MODE"),
     ] = None,
     signature: Annotated[
-        int | None, typer.Option("--signature", callback=_at_least_one, help="With --impose booklet: folded groups of N sheets.", metavar="N")
+        str | None, typer.Option("--signature", callback=_at_least_one, help=N_("With --impose booklet: folded groups of N sheets."), metavar="N")
     ] = None,
     marks: MarksOption = None,
     bleed: BleedOption = None,
     grayscale: GreyOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only problems."))] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Build an edition: build/<issue>/<paper>-<issue>.pdf and .epub (and .html on request).
-
-    Sections are rendered in parallel and remembered in .cache/pressbook/, so a rebuild renders only what changed.
-    """
     from .options import BuildOptions, parse_formats
     from .build import build as build_edition
 
@@ -282,23 +364,24 @@ def build(
         guide(impose)
 
 
-@command("print")
+@command("print", help=N_(
+        "Print single articles on A4, like the website's \"In bài viết\" button, typeset."
+    ))
 @reports_errors
 def print_(
-    articles: Annotated[list[Path], typer.Argument(help="Article files (.md), in any newsroom (found from each file's folder).", show_default=False, metavar="ARTICLE.md...")],
+    articles: Annotated[list[Path], typer.Argument(help=N_("Article files (.md), in any newsroom (found from each file's folder)."), show_default=False, metavar="ARTICLE.md...")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="A .pdf file, or a folder (default: build/print/).", metavar="PATH")
+        Path | None, typer.Option("--out", "-o", help=N_("A .pdf file, or a folder (default: build/print/)."), metavar="PATH")
     ] = None,
-    combine: Annotated[bool, typer.Option("--combine", help="All articles in one PDF.")] = False,
-    layout: Annotated[str, typer.Option("--layout", "-l", help="The layout to print with.", metavar="NAME")] = "article",
+    combine: Annotated[bool, typer.Option("--combine", help=N_("All articles in one PDF."))] = False,
+    layout: Annotated[str, typer.Option("--layout", "-l", help=N_("The layout to print with."), metavar="NAME")] = "article",
     marks: MarksOption = None,
     bleed: BleedOption = None,
     grayscale: GreyOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only problems."))] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Print single articles on A4, like the website's "In bài viết" button, typeset."""
     from .build import print_articles
     from .options import PrintOptions
 
@@ -318,93 +401,98 @@ def _project_of(articles: list[Path]) -> Any:
     if len(roots) > 1:
         found = sorted(str(root) for root in roots if root is not None)
         raise UsageError(
-            f"the articles belong to different newsrooms ({', '.join(found) or 'none'})",
-            hint="print each newsroom's articles on their own, or pass --project DIR",
+            _("the articles belong to different newsrooms ({folders})").format(folders=", ".join(found) or "-"),
+            hint=_("print each newsroom's articles on their own, or pass --project DIR"),
         )
     root = roots.pop() if roots else None
     return load_project(root) if root is not None else load_project()
 
 
-@command("preflight")
+@command("preflight", help=N_(
+        "Check a PDF as a print shop does before accepting it.\n\nIt reports, with their pages: blank "
+        "pages, pages without a number, holes left by a picture that moved on, headlines ending on one "
+        "word or at the foot of a page, one-line widows and orphans, text outside the page, pictures "
+        "under 150 dpi, fonts not embedded, RGB in a PDF/X file.\n\nExit 1 when it finds a fault (0 with "
+        "--warn-only). Every build ends with the same summary."
+    ))
 @reports_errors
 def preflight_(
-    pdf: Annotated[Path, typer.Argument(help="A PDF edition.", show_default=False, dir_okay=False, metavar="FILE.pdf")],
-    warn_only: Annotated[bool, typer.Option("--warn-only", help="Report faults, but exit 0.")] = False,
+    pdf: Annotated[Path, typer.Argument(help=N_("A PDF edition."), show_default=False, dir_okay=False, metavar="FILE.pdf")],
+    warn_only: Annotated[bool, typer.Option("--warn-only", help=N_("Report faults, but exit 0."))] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Check a PDF as a print shop does before accepting it.
-
-    It reports, with their pages: blank pages, pages without a number, holes left by a picture that moved on, headlines ending on one word or at the foot of a page, one-line widows and orphans, text outside the page, pictures under 150 dpi, fonts not embedded, RGB in a PDF/X file.
-
-    Exit 1 when it finds a fault (0 with --warn-only). Every build ends with the same summary.
-    """  # noqa: E501 - Typer wraps it
     from .console import preflight_summary
     from .pdf.preflight import preflight
 
     if not pdf.is_file():
-        raise UsageError("does not exist", path=pdf)
+        raise UsageError(_("does not exist"), path=pdf)
     faults = preflight(pdf)
     preflight_summary(faults)
     if faults and not warn_only:
         raise typer.Exit(1)
 
 
-@command("impose")
+@command("impose", help=N_(
+        "Lay a PDF's pages two to a sheet side: a saddle-stitched booklet, or 2-up for cutting."
+    ))
 @reports_errors
 def impose_(
-    source: Annotated[Path, typer.Argument(help="A PDF edition (e.g. the A5 bulletin).", show_default=False, dir_okay=False, metavar="FILE.pdf")],
-    mode: Annotated[str, typer.Option("--mode", "-m", help="booklet (fold and staple) or 2up (cut).", metavar="MODE")] = "booklet",
+    source: Annotated[Path, typer.Argument(help=N_("A PDF edition (e.g. the A5 bulletin)."), show_default=False, dir_okay=False, metavar="FILE.pdf")],
+    mode: Annotated[str, typer.Option("--mode", "-m", help=N_("booklet (fold and staple) or 2up (cut)."), metavar="MODE")] = "booklet",
     signature: Annotated[
-        int | None, typer.Option("--signature", callback=_at_least_one, help="Booklet in folded groups of N sheets.", metavar="N")
+        str | None, typer.Option("--signature", callback=_at_least_one, help=N_("Booklet in folded groups of N sheets."), metavar="N")
     ] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output PDF (default: beside the source, -booklet.pdf).", metavar="FILE.pdf")
+        Path | None, typer.Option("--out", "-o", help=N_("Output PDF (default: beside the source, -booklet.pdf)."), metavar="FILE.pdf")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only problems."))] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Lay a PDF's pages two to a sheet side: a saddle-stitched booklet, or 2-up for cutting."""
     from .files import write_atomic
     from .pdf.impose import impose, looks_imposed, sheets
 
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {source}: {exc.strerror}", path=source) from None
+        raise UsageError(_("cannot read {path}: {reason}").format(path=source, reason=exc.strerror), path=source) from None
     if looks_imposed(data):
-        show([Problem("its pages are wider than tall: is it imposed already? (imposing it again sets two sheets side by side)",
-                      path=source, severity="warning", hint="give the edition's own PDF, with its pages as they are read")], Path.cwd())  # fmt: skip
+        show([Problem(_("its pages are wider than tall: is it imposed already? (imposing it again sets two sheets side by side)"),
+                      path=source, severity="warning", hint=_("give the edition's own PDF, with its pages as they are read"))], Path.cwd())  # fmt: skip
     imposed = impose(data, mode, signature, source=source)  # type: ignore[arg-type]
     target = out_file or source.with_name(f"{source.stem}-{mode}.pdf")
     write_atomic(target, imposed)
     if not quiet:
         count, paper = sheets(imposed)
-        out.print(line("wrote ", safe(shown(target)), f" ({len(imposed) / 1024:.0f} KiB): {counted(count, 'sheet', 'sheets')} of {paper}, printed on both sides"))
+        said = _("wrote {path} ({size:.0f} KiB): {sheets} of {paper}, printed on both sides")
+        out.print(safe(said.format(path=shown(target), size=len(imposed) / 1024, sheets=counted(count, "sheet", "sheets"), paper=paper)))
         guide(mode)
 
 
-@command()
+@command(help=N_(
+        "Check every article: front matter, duplicate slugs, images, Vietnamese text hygiene."
+    ))
 @reports_errors
 def check(
     fix: Annotated[
-        bool, typer.Option("--fix", help="Repair what can be repaired safely (NFC, stray marks, spaces, tone style).")
+        bool, typer.Option("--fix", help=N_("Repair what can be repaired safely (NFC, stray marks, spaces, tone style, a section's case), and list each repair."))
     ] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Check every article: front matter, duplicate slugs, images, Vietnamese text hygiene."""
     from .check import check_project
 
     proj = _project(project)
     report = check_project(proj, fix=fix)
     for path in report.fixed:
-        out.print(line("repaired ", safe(proj.relative(path))))
+        out.print(safe(_("repaired {path}").format(path=proj.relative(path))))
+        for said in report.repairs.get(path, ()):
+            out.print(line("  ", safe(said)), style="dim")
     show(report.problems, Path.cwd())
     unread = report.files - len(report.articles)
     summary = (
-        f"{counted(len(report.articles), 'article', 'articles')} read"
-        + (f" ({unread} of {counted(report.files, 'file', 'files')} could not be)" if unread > 0 else "")
-        + f", {counted(len(report.errors), 'error', 'errors')}, {counted(len(report.warnings), 'warning', 'warnings')}."
+        _("{articles} read").format(articles=counted(len(report.articles), "article", "articles"))
+        + (_(" ({unread} of {files} could not be)").format(unread=unread, files=counted(report.files, "file", "files")) if unread > 0 else "")
+        + ", " + counted(len(report.errors), "error", "errors") + ", " + counted(len(report.warnings), "warning", "warnings") + "."
     )
     if report.errors:
         err.print(summary, style="red")
@@ -412,19 +500,20 @@ def check(
     out.print(summary)
 
 
-@command("import")
+@command("import", help=N_(
+        "Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."
+    ))
 @reports_errors
 def import_(
-    sources: Annotated[list[Path], typer.Argument(help="Scraped text pages or saved HTML pages.", show_default=False, metavar="SOURCE...")],
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing article file.")] = False,
-    section: Annotated[str | None, typer.Option(help="Section for the new articles.", metavar="SECTION")] = None,
+    sources: Annotated[list[Path], typer.Argument(help=N_("Scraped text pages or saved HTML pages."), show_default=False, metavar="SOURCE...")],
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing article file."))] = False,
+    section: Annotated[str | None, typer.Option(help=N_("Section for the new articles."), metavar="SECTION")] = None,
     date: Annotated[
-        str | None, typer.Option(help="Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM]).", metavar="DATE")
+        str | None, typer.Option(help=N_("Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM])."), metavar="DATE")
     ] = None,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."""
     from .importers import ImportOptions, import_source
 
     proj = _project(project)
@@ -436,34 +525,35 @@ def import_(
         except PressbookError as exc:
             failed.extend(exc.problems)
             continue
-        out.print(line(safe(proj.relative(done.path)), " (already imported, unchanged)" if done.unchanged else ""))
+        out.print(line(safe(proj.relative(done.path)), _(" (already imported, unchanged)") if done.unchanged else ""))
         # Pictures left out and dates ignored always, one line each; the other notes on request.
         show([Problem(warning, path=source, severity="warning") for warning in done.warnings], Path.cwd())
-        if verbose or any(note.startswith("detected") for note in done.notes):
+        if verbose or done.encoding:
             for note in done.notes:
                 if note not in done.warnings:
                     err.print(line("  ", safe(f"{source.name}: {note}")), style="dim")
     if failed:
         show(failed, Path.cwd())
-        err.print(f"{len(failed)} of {counted(len(sources), 'source', 'sources')} not imported.", style="red")
+        err.print(_("{failed} of {sources} not imported.").format(failed=len(failed), sources=counted(len(sources), "source", "sources")), style="red")
         raise typer.Exit(1)
 
 
-@command()
+@command(help=N_(
+        "Create a fresh newsroom: pressbook.toml, articles/, layouts/, fonts/, issues/."
+    ))
 @reports_errors
 def new(
-    folder: Annotated[Path, typer.Argument(help="Folder to create the newsroom in.", show_default=False, metavar="DIR")],
-    name: Annotated[str, typer.Option(help="The publication's name.", metavar="NAME")] = "Báo Mẫu",
-    publisher: Annotated[str | None, typer.Option(help="The publisher (default: the name).", metavar="NAME")] = None,
+    folder: Annotated[Path, typer.Argument(help=N_("Folder to create the newsroom in."), show_default=False, metavar="DIR")],
+    name: Annotated[str, typer.Option(help=N_("The publication's name."), metavar="NAME")] = "Báo Mẫu",
+    publisher: Annotated[str | None, typer.Option(help=N_("The publisher (default: the name)."), metavar="NAME")] = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Create a fresh newsroom: pressbook.toml, articles/, layouts/, fonts/, issues/."""
     from .scaffold import create
 
     written = create(folder, name=name, publisher=publisher)
     for path in written:
         out.print(safe(path))
-    out.print(line("Created a newsroom in ", safe(folder), ". Next: cd ", safe(folder), " && ", safe(_command()), " list"))
+    out.print(safe(_("Created a newsroom in {folder}. Next: {command}").format(folder=folder, command=f"cd {folder} && {_command()} list")))
 
 
 def _command() -> str:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError, validation_problems
+from .interface import N_, _
 
 CONFIG_NAME = "pressbook.toml"
 
@@ -35,7 +36,9 @@ def no_controls(value: Any) -> Any:
     for string in strings:
         bad = next((c for c in string if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r" or c in "\ufffe\uffff"), None)
         if bad is not None:
-            raise ValueError(f"holds the control character U+{ord(bad):04X}, which no page can show (remove it)")
+            raise ValueError(
+                _("holds the control character U+{code:04X}, which no page can show (remove it)").format(code=ord(bad))
+            )
     return value
 
 
@@ -65,7 +68,7 @@ class Publication(_Frozen):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a known time zone (e.g. 'Asia/Ho_Chi_Minh')") from None
+            raise ValueError(_("'{value}' is not a known time zone (e.g. 'Asia/Ho_Chi_Minh')").format(value=value)) from None
         return value
 
 
@@ -101,7 +104,7 @@ class SecuritySettings(_Frozen):
         for host in hosts:
             if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?", host):
                 raise ValueError(
-                    f"'{host}' is not a host name such as 'anh.baodienbienphu.info.vn' (or 'host:8080')"
+                    _("'{host}' is not a host name such as 'anh.baodienbienphu.info.vn' (or 'host:8080')").format(host=host)
                 )
         return hosts
 
@@ -123,7 +126,11 @@ def _css(pattern: str, example: str) -> Any:
     def check(value: object, info: ValidationInfo) -> str:
         text = str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
         if text is None or not re.fullmatch(pattern, text):
-            raise ValueError(f"style value {_toml(value)} is not valid for '{info.field_name}' (write it like {example})")
+            raise ValueError(
+                _("style value {value} is not valid for '{key}' (write it like {example})").format(
+                    value=_toml(value), key=info.field_name, example=_(example)
+                )
+            )
         return text
 
     return BeforeValidator(check)
@@ -135,7 +142,9 @@ def _switch(value: object, info: ValidationInfo) -> bool:
         return value
     if value in ("true", "false"):
         return value == "true"
-    raise ValueError(f"style value {_toml(value)} is not valid for '{info.field_name}' (write true or false)")
+    raise ValueError(
+        _("style value {value} is not valid for '{key}' (write true or false)").format(value=_toml(value), key=info.field_name)
+    )
 
 
 _LENGTH = r"\d+(\.\d+)?(mm|cm|in|pt)"
@@ -148,21 +157,21 @@ class Style(_Frozen):
     defaults: a layout's `layout.toml` sets some values over them, the project's `[style]`
     over those, and print options (`--marks`, `--bleed`, `--grayscale`) last."""
 
-    page_size: Annotated[str, _css(r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?", '"A5", "A4 landscape" or "148mm 210mm"')] = "A5"
+    page_size: Annotated[str, _css(r"(A[3-6]|B5|letter|legal|\d+(\.\d+)?mm \d+(\.\d+)?mm)( landscape| portrait)?", N_('"A5", "A4 landscape" or "148mm 210mm"'))] = "A5"
     margin_top: Annotated[str, _css(_LENGTH, '"15mm"')] = "16mm"
     margin_bottom: Annotated[str, _css(_LENGTH, '"17mm"')] = "18mm"
     margin_inner: Annotated[str, _css(_LENGTH, '"17mm"')] = "18mm"  # the spine side
     margin_outer: Annotated[str, _css(_LENGTH, '"13mm"')] = "14mm"
     font_size: Annotated[str, _css(r"\d+(\.\d+)?pt", '"9.5pt"')] = "10pt"
     line_height: Annotated[str, _css(r"\d+(\.\d+)?", '"1.38"')] = "1.4"
-    columns: Annotated[str, _css(r"[1-4]", '"1", "2", "3" or "4"')] = "1"
+    columns: Annotated[str, _css(r"[1-4]", N_('"1", "2", "3" or "4"'))] = "1"
     text_color: Annotated[str, _css(_COLOUR, '"#1a1a1a"')] = "#1a1a1a"
     accent_color: Annotated[str, _css(_COLOUR, '"#9b1c1c"')] = "#9b1c1c"
     rule_color: Annotated[str, _css(_COLOUR, '"#8a8a8a"')] = "#8a8a8a"
-    section_break: Annotated[str, _css(r"right|page|auto", '"page", "right" or "auto"')] = "page"
+    section_break: Annotated[str, _css(r"right|page|auto", N_('"page", "right" or "auto"'))] = "page"
     body_font: Annotated[str | None, _css(_FAMILY, '"Noto Serif"')] = None  # None: the fonts' body family
     heading_font: Annotated[str | None, _css(_FAMILY, '"Noto Sans"')] = None  # None: the fonts' heading family
-    marks: Annotated[str | None, _css(r"none|crop|cross|crop cross", '"crop", "cross" or "crop cross"')] = None
+    marks: Annotated[str | None, _css(r"none|crop|cross|crop cross", N_('"crop", "cross" or "crop cross"'))] = None
     bleed: Annotated[str | None, _css(_LENGTH, '"3mm"')] = None
     grayscale: Annotated[bool, BeforeValidator(_switch)] = False
 
@@ -260,17 +269,17 @@ def load_project(project: Path | None = None, cwd: Path | None = None) -> Projec
         root = project.resolve()
         if not (root / CONFIG_NAME).is_file():
             raise ConfigError(
-                f"no {CONFIG_NAME} in {project}",
+                _("no {config} in {project}").format(config=CONFIG_NAME, project=project),
                 path=project,
-                hint="point --project at a newsroom folder, or create one with 'pressbook new DIR'",
+                hint=_("point --project at a newsroom folder, or create one with 'pressbook new DIR'"),
             )
     else:
         here = cwd or Path.cwd()
         found = find_root(here)
         if found is None:
             raise ConfigError(
-                f"no {CONFIG_NAME} here or in any parent folder of {here}",
-                hint="run inside a newsroom folder, pass --project DIR, or create one with 'pressbook new DIR'",
+                _("no {config} here or in any parent folder of {folder}").format(config=CONFIG_NAME, folder=here),
+                hint=_("run inside a newsroom folder, pass --project DIR, or create one with 'pressbook new DIR'"),
             )
         root = found
     return Project(root=root, config=load_config(root / CONFIG_NAME))
@@ -281,15 +290,17 @@ def load_config(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=path, hint="save it as UTF-8") from None
+        raise ConfigError(
+            _("not UTF-8 text (byte {byte})").format(byte=exc.start), path=path, hint=_("save it as UTF-8")
+        ) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=path) from None
+        raise ConfigError(_("cannot read: {reason}").format(reason=exc.strerror), path=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
         raise ConfigError(
-            f"not valid TOML: {exc}", path=path, line=int(match.group(1)) if match else None
+            _("not valid TOML: {reason}").format(reason=exc), path=path, line=int(match.group(1)) if match else None
         ) from None
     return parse_config(data, path=path, text=text)
 

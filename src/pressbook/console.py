@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .errors import Problem
+from .interface import N_, _
 from .text import counted
 
 if TYPE_CHECKING:
@@ -75,12 +76,17 @@ def line(*parts: Text | str) -> Text:
     return Text.assemble(*parts)
 
 
+# The build's stages as the time line names them.
+_LAPS = {"check": N_("check"), "load": N_("load"), "html": N_("html"), "pdf": N_("pdf"),
+         "preflight": N_("preflight"), "impose": N_("impose"), "epub": N_("epub")}  # fmt: skip
+
+
 def show(problems: tuple[Problem, ...] | list[Problem], root: Path | None) -> None:
     """Each problem on its own line of stderr: red errors, yellow warnings."""
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
-        label = "error" if problem.severity == "error" else "warning"
-        err.print(line(Text(f"{label}:", style=style), " ", safe(problem.format(root))))
+        label = _("error:") if problem.severity == "error" else _("warning:")
+        err.print(line(Text(label, style=style), " ", safe(problem.format(root))))
 
 
 def report(result: Built, quiet: bool) -> None:
@@ -90,26 +96,30 @@ def report(result: Built, quiet: bool) -> None:
         return
     if result.up_to_date:
         for output in result.outputs:
-            out.print(line(safe(shown(output.path)), " is up to date"))
+            out.print(safe(_("{path} is up to date").format(path=shown(output.path))))
         return
     if result.edition is not None:
         pages = sum(o.pages or 0 for o in result.outputs if o.format == "pdf")
-        size = counted(len(result.edition.articles), "article", "articles") + (f", {counted(pages, 'page', 'pages')}" if pages else "")
+        size = counted(len(result.edition.articles), "article", "articles") + (", " + counted(pages, "page", "pages") if pages else "")
         out.print(line(safe(result.edition.title), f": {size}"))
     for output in result.outputs:
-        pages = f", {counted(output.pages, 'page', 'pages')}" if output.pages else ""
-        out.print(line("wrote ", safe(shown(output.path)), f" ({output.size / 1024:.0f} KiB{pages})"))
+        pages = ", " + counted(output.pages, "page", "pages") if output.pages else ""
+        out.print(safe(_("wrote {path} ({size:.0f} KiB{pages})").format(path=shown(output.path), size=output.size / 1024, pages=pages)))
     if result.timings:
-        laps = " · ".join(f"{name} {seconds:.1f} s" for name, seconds in result.timings)
-        cache = f" · {result.rendered} rendered, {result.reused} from cache" if result.rendered or result.reused else ""
-        out.print(f"time: {laps}{cache}", style="dim")
+        laps = " · ".join(f"{_(_LAPS.get(name, name))} {seconds:.1f} s" for name, seconds in result.timings)
+        cache = (
+            " · " + _("{rendered} rendered, {reused} from cache").format(rendered=result.rendered, reused=result.reused)
+            if result.rendered or result.reused else ""
+        )  # fmt: skip
+        out.print(_("time: {laps}{cache}").format(laps=laps, cache=cache), style="dim")
     if any(o.format == "pdf" for o in result.outputs):
         preflight_summary(result.preflight)
     errors = [w for w in result.warnings if w.severity == "error"]  # articles --skip-invalid left out
     warnings = [w for w in result.warnings if w.severity != "error"]
     if errors:
         left = len({e.path for e in errors})
-        out.print(f"{counted(left, 'article', 'articles')} left out for {counted(len(errors), 'error', 'errors')} (above)", style="yellow")
+        said = _("{articles} left out for {errors} (above)")
+        out.print(said.format(articles=counted(left, "article", "articles"), errors=counted(len(errors), "error", "errors")), style="yellow")
     if warnings:
         out.print(counted(len(warnings), "warning", "warnings"), style="yellow")
 
@@ -117,18 +127,19 @@ def report(result: Built, quiet: bool) -> None:
 def preflight_summary(faults: Sequence[Fault]) -> None:
     """What `preflight` found: each fault on a line, then how many, or that there are none."""
     for fault in faults:
-        err.print(line(Text("preflight:", style="yellow"), " ", safe(fault)))
+        err.print(line(Text(_("preflight:"), style="yellow"), " ", safe(fault)))
     if faults:
-        out.print(f"preflight: {len(faults)} {'fault' if len(faults) == 1 else 'faults'} a print shop would send back", style="yellow")
+        said = _("preflight: {faults} a print shop would send back")
+        out.print(said.format(faults=counted(len(faults), "fault", "faults")), style="yellow")
     else:
-        out.print("preflight: no faults", style="dim")
+        out.print(_("preflight: no faults"), style="dim")
 
 
 class Bars:
     """A rich progress bar per build stage; silent when stderr is not a terminal."""
 
-    LABELS = {"load": "reading articles", "render": "rendering sections", "contents": "contents pages",
-              "furniture": "page numbers and heads", "merge": "joining the PDF", "epub": "e-book"}  # fmt: skip
+    LABELS = {"load": N_("reading articles"), "render": N_("rendering sections"), "contents": N_("contents pages"),
+              "furniture": N_("page numbers and heads"), "merge": N_("joining the PDF"), "epub": N_("e-book")}  # fmt: skip
 
     def __init__(self, enabled: bool) -> None:
         from rich.progress import (
@@ -161,7 +172,7 @@ class Bars:
             # has started its worker processes): a build with nothing to do shows no bars.
             self.progress.start()
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(safe(self.LABELS.get(stage, stage)).plain, total=total)
+            self.tasks[stage] = self.progress.add_task(safe(_(self.LABELS.get(stage, stage))).plain, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
@@ -174,7 +185,7 @@ def shown(path: Path) -> str:
 
 
 def guide(mode: str) -> None:
-    """How to print and fold an imposed PDF, in Vietnamese and English."""
+    """How to print and fold an imposed PDF, in the interface's language."""
     from .pdf.impose import PRINTING_GUIDE
 
-    out.print(line(Text("Cách in / how to print:", style="bold"), " ", PRINTING_GUIDE[mode]))
+    out.print(line(Text(_("How to print:"), style="bold"), " ", _(PRINTING_GUIDE[mode])))

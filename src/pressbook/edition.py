@@ -19,9 +19,10 @@ from .articles import MAX_YEAR, MIN_YEAR, Article, in_years
 from .config import Config, no_controls, toml_key_line
 from .errors import ConfigError, EditionError, Problem, UsageError, validation_problems
 from .files import LEADS_NOWHERE, LEADS_OUT, is_inside
+from .interface import N_, _, reason
 
 PeriodKind = Literal["all", "year", "month", "week", "day"]
-ISSUE_HELP = "use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)"
+ISSUE_HELP = N_("use YYYY-MM (a month), YYYY-Www (an ISO week), YYYY-MM-DD (a day) or YYYY (a year)")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ def parse_issue(spec: str | None) -> Period:
     # Digits of other scripts are digits ("２０１７-01" is 2017-01); nothing else is changed.
     spec = "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None else c for c in spec).strip()
     if (year := re.match(r"\d{4}(?=$|-)", spec)) and not MIN_YEAR <= int(year.group()) <= MAX_YEAR:
-        raise UsageError(f"--issue '{spec}': the year must be between {MIN_YEAR} and {MAX_YEAR}", hint=ISSUE_HELP)
+        raise UsageError(
+            _("--issue '{issue}': the year must be between {first} and {last}").format(issue=spec, first=MIN_YEAR, last=MAX_YEAR),
+            hint=_(ISSUE_HELP),
+        )
     try:
         if m := re.fullmatch(r"(\d{4})", spec):
             year = int(m.group(1))
@@ -65,9 +69,12 @@ def parse_issue(spec: str | None) -> Period:
             day = date.fromisoformat(spec)
             return Period(spec, "day", day, day + timedelta(days=1))
     except ValueError as exc:
-        raise UsageError(f"--issue '{spec}' is not a real date: {exc}", hint=ISSUE_HELP) from None
+        raise UsageError(_("--issue '{issue}' is not a real date: {reason}").format(issue=spec, reason=reason(exc)), hint=_(ISSUE_HELP)) from None
     meant = _issue_meant(spec)
-    raise UsageError(f"--issue '{spec}' is not an issue name", hint=(f"did you mean --issue {meant}? " if meant else "") + ISSUE_HELP)
+    raise UsageError(
+        _("--issue '{issue}' is not an issue name").format(issue=spec),
+        hint=(_("did you mean --issue {issue}?").format(issue=meant) + " " if meant else "") + _(ISSUE_HELP),
+    )
 
 
 def _issue_meant(spec: str) -> str | None:
@@ -133,8 +140,8 @@ def load_manifest(issues_dir: Path, period: Period, inside: Path | None = None) 
     path = issues_dir / f"{period.id}.toml"
     if path.is_symlink() and not path.exists():
         raise ConfigError(
-            LEADS_NOWHERE, path=path,
-            hint="remove the link, or copy the manifest into issues/",
+            _(LEADS_NOWHERE), path=path,
+            hint=_("remove the link, or copy the manifest into issues/"),
         )  # fmt: skip
     if not path.is_file():
         return None
@@ -145,14 +152,14 @@ def read_manifest(path: Path, inside: Path) -> LoadedManifest:
     """One manifest file, checked: inside the project (`inside`), valid TOML, known keys."""
     if not is_inside(path, [inside]):
         raise ConfigError(
-            LEADS_OUT, path=path,
-            hint="copy the manifest into issues/ and remove the link",
+            _(LEADS_OUT), path=path,
+            hint=_("copy the manifest into issues/ and remove the link"),
         )  # fmt: skip
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read the issue manifest: {exc}", path=path) from None
+        raise ConfigError(_("cannot read the issue manifest: {reason}").format(reason=exc), path=path) from None
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
@@ -165,8 +172,8 @@ def read_manifest(path: Path, inside: Path) -> LoadedManifest:
     if "articles" in manifest.model_fields_set and not manifest.articles:
         # An empty list would otherwise mean "choose by date", which the editor did not write.
         raise ConfigError(
-            "lists no articles", path=path, line=toml_key_line(text, ["articles"]), field="articles",
-            hint="name the issue's articles by slug, or remove the line to choose them by date",
+            _("lists no articles"), path=path, line=toml_key_line(text, ["articles"]), field="articles",
+            hint=_("name the issue's articles by slug, or remove the line to choose them by date"),
         )  # fmt: skip
     return LoadedManifest(manifest, path, text)
 
@@ -210,7 +217,7 @@ def default_title(period: Period, language: str) -> str:
     if period.kind == "month":
         return f"{bulletin} {i18n.month_year(period.start, language)}"
     if period.kind == "week":
-        year, week, _ = period.start.isocalendar()
+        year, week, _weekday = period.start.isocalendar()
         return f"{bulletin} {i18n.label('week', language)} {week}/{year}"
     if period.kind == "day":
         return f"{bulletin} {i18n.short_date(period.start, language)}"
@@ -243,11 +250,11 @@ def _explicit(loaded: LoadedManifest, articles: Sequence[Article]) -> list[Artic
     for ref in loaded.manifest.articles:
         found = _resolve(ref, articles)
         if found is None:
-            message = f"names article '{ref}', which does not exist (or could not be read)"
-            hint = "use the article's slug (file name without .md) or its path below articles/"
+            message = _("names article '{ref}', which does not exist (or could not be read)").format(ref=ref)
+            hint = _("use the article's slug (file name without .md) or its path below articles/")
         elif found.path in named:
-            message = f"names article '{ref}' a second time (first as '{named[found.path]}')"
-            hint = "list each article once; remove one of the two lines"
+            message = _("names article '{ref}' a second time (first as '{first}')").format(ref=ref, first=named[found.path])
+            hint = _("list each article once; remove one of the two lines")
         else:
             named[found.path] = ref
             chosen.append(found)
@@ -340,6 +347,17 @@ def _bare(key: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", key.replace("đ", "d")) if not unicodedata.combining(c))
 
 
+def listed_section(section: str, config: Config) -> str | None:
+    """The section pressbook.toml lists that `section` writes differently only in case, spacing,
+    dashes or tone-mark style ("Thời Sự", "thời  sự" for "Thời sự"): safe for `check --fix` to
+    write instead. None when it is listed as written, or when the match is only a guess."""
+    known = [*config.edition.sections, config.edition.default_section]
+    if not config.edition.sections or section in known:
+        return None
+    key = _section_key(section)
+    return next((name for name in known if _section_key(name) == key), None)
+
+
 def section_problems(articles: Iterable[Article], config: Config) -> list[Problem]:
     """A warning for each article whose section pressbook.toml does not list (it would make a
     section of its own), naming the listed one it probably means."""
@@ -361,10 +379,15 @@ def section_problems(articles: Iterable[Article], config: Config) -> list[Proble
             or next((keys[k] for k in difflib.get_close_matches(key, keys, n=1, cutoff=0.8)), None)  # a typo
         )
         if meant:
-            message, hint = f"'{article.section}' is not one of the sections pressbook.toml lists; probably '{meant}'", f"write 'section: {meant}'"
+            message = _("'{section}' is not one of the sections pressbook.toml lists; probably '{meant}'").format(
+                section=article.section, meant=meant
+            )
+            hint = _("write 'section: {meant}'").format(meant=meant)
         else:
-            message = f"'{article.section}' is not one of the sections pressbook.toml lists, so it will be printed as a section of its own"
-            hint = f"use one of {', '.join(listed)}, or add it to [edition] sections in pressbook.toml"
+            message = _(
+                "'{section}' is not one of the sections pressbook.toml lists, so it will be printed as a section of its own"
+            ).format(section=article.section)
+            hint = _("use one of {sections}, or add it to [edition] sections in pressbook.toml").format(sections=", ".join(listed))
         problems.append(
             Problem(message, path=article.path, line=_field_line(article.path, "section"), field="section", severity="warning", hint=hint)
         )
@@ -389,19 +412,30 @@ def why_empty(articles: Sequence[Article], config: Config, period: Period, issue
     in_issue = select(articles, config, period).articles
     if not in_issue:
         dates = sorted(a.date.astimezone(config.tz).date() for a in articles)
-        span = f"the articles run from {dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}" if dates else "there are no articles yet"
+        span = (
+            _("the articles run from {first} to {last}").format(first=f"{dates[0]:%Y-%m-%d}", last=f"{dates[-1]:%Y-%m-%d}")
+            if dates
+            else _("there are no articles yet")
+        )
         return Problem(
-            f"--issue {issue}: no article is dated in it",
-            hint=f"{span}; write --issue as YYYY-MM, YYYY-Www, YYYY-MM-DD or YYYY",
+            _("--issue {issue}: no article is dated in it").format(issue=issue),
+            hint=f"{span}; " + _("write --issue as YYYY-MM, YYYY-Www, YYYY-MM-DD or YYYY"),
         )  # fmt: skip
     if sections:
         have = list(dict.fromkeys(a.section or config.edition.default_section for a in in_issue))
         names = {_bare(_section_key(h)): h for h in have}
         guess = [names[m[0]] for s in sections if (m := difflib.get_close_matches(_bare(_section_key(s)), names, n=1, cutoff=0.6))]
-        hint = (f"did you mean {', '.join(repr(g) for g in guess)}? " if guess else "") + f"this issue's sections: {', '.join(have)}"
-        return Problem(f"--section: issue '{issue}' has no article in section {', '.join(repr(s) for s in sections)}", hint=hint)
+        hint = (_("did you mean {names}?").format(names=", ".join(repr(g) for g in guess)) + " " if guess else "") + _(
+            "this issue's sections: {sections}"
+        ).format(sections=", ".join(have))
+        return Problem(
+            _("--section: issue '{issue}' has no article in section {sections}").format(
+                issue=issue, sections=", ".join(repr(s) for s in sections)
+            ),
+            hint=hint,
+        )
     have_tags = sorted({t for a in in_issue for t in a.tags})
     return Problem(
-        f"--tag: issue '{issue}' has no article tagged {', '.join(repr(t) for t in tags)}",
-        hint=f"this issue's tags: {', '.join(have_tags)}" if have_tags else "no article of this issue has tags",
+        _("--tag: issue '{issue}' has no article tagged {tags}").format(issue=issue, tags=", ".join(repr(t) for t in tags)),
+        hint=_("this issue's tags: {tags}").format(tags=", ".join(have_tags)) if have_tags else _("no article of this issue has tags"),
     )  # fmt: skip

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .interface import N_, _
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -25,7 +27,9 @@ class Problem:
     severity: str = "error"  # "error" | "warning"
 
     def format(self, root: Path | None = None) -> str:
-        """Return the one-line form: `file:line: field 'x': message (hint)`."""
+        """Return the one-line form: `file:line: field 'x': message (hint)`, in the interface's
+        language (a message or hint given as a marked constant, e.g. `files.LEADS_OUT`, is
+        translated here; one already translated is left as it is)."""
         where = ""
         if self.path is not None:
             shown = self.path
@@ -43,10 +47,10 @@ class Problem:
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
-        what = f"field '{self.field}': " if self.field else ""
-        text = f"{where}{what}{self.message}"
+        what = _("field '{field}': ").format(field=self.field) if self.field else ""
+        text = f"{where}{what}{_(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_(self.hint)})"
         return text
 
     def __str__(self) -> str:
@@ -72,7 +76,7 @@ class PressbookError(Exception):
             self.problems: tuple[Problem, ...] = tuple(problems)
         else:
             self.problems = (
-                Problem(message or "unknown error", path=path, line=line, field=field, hint=hint),
+                Problem(message or _("unknown error"), path=path, line=line, field=field, hint=hint),
             )
         super().__init__("\n".join(p.format() for p in self.problems))
 
@@ -112,26 +116,33 @@ class EditionError(PressbookError):
     """An edition cannot be selected or assembled."""
 
 
-# pydantic's error types in an editor's words: what is wrong, and what to write instead.
+# pydantic's error types in an editor's words: what is wrong, and what to write instead (marked
+# for the catalog; translated where a problem is made).
 _WORDS = {
-    "missing": ("is missing", "add it"),
-    "extra_forbidden": ("is not a known key", "check its spelling"),  # worded with `noun` below
-    "string_type": ("expected text", "write it in quotes"),
-    "string_too_short": ("must not be empty", "write the text in quotes"),
-    "int_type": ("expected a whole number", "write digits only, e.g. 3"),
-    "int_parsing": ("expected a whole number", "write digits only, e.g. 3"),
-    "int_from_float": ("expected a whole number", "write digits only, e.g. 3"),
-    "bool_type": ("expected true or false", None),
-    "bool_parsing": ("expected true or false", None),
-    "tuple_type": ("expected a list like [a, b]", None),
-    "list_type": ("expected a list like [a, b]", None),
-    "date_type": ("expected a date", "write it as YYYY-MM-DD"),
-    "date_parsing": ("expected a date", "write it as YYYY-MM-DD"),
-    "date_from_datetime_parsing": ("expected a date", "write it as YYYY-MM-DD"),
-    "date_from_datetime_inexact": ("expected a date without a time", "write it as YYYY-MM-DD"),
-    "model_type": ("expected a table of keys", "write it as a [table] of 'key = value' lines"),
-    "model_attributes_type": ("expected a table of keys", "write it as a [table] of 'key = value' lines"),
-    "dict_type": ("expected a table of keys", "write it as a [table] of 'key = value' lines"),
+    "missing": (N_("is missing"), N_("add it")),
+    "extra_forbidden": (N_("is not a known key"), N_("check its spelling")),  # worded with `noun` below
+    "string_type": (N_("expected text"), N_("write it in quotes")),
+    "string_too_short": (N_("must not be empty"), N_("write the text in quotes")),
+    "int_type": (N_("expected a whole number"), N_("write digits only, e.g. 3")),
+    "int_parsing": (N_("expected a whole number"), N_("write digits only, e.g. 3")),
+    "int_from_float": (N_("expected a whole number"), N_("write digits only, e.g. 3")),
+    "bool_type": (N_("expected true or false"), None),
+    "bool_parsing": (N_("expected true or false"), None),
+    "tuple_type": (N_("expected a list like [a, b]"), None),
+    "list_type": (N_("expected a list like [a, b]"), None),
+    "date_type": (N_("expected a date"), N_("write it as YYYY-MM-DD")),
+    "date_parsing": (N_("expected a date"), N_("write it as YYYY-MM-DD")),
+    "date_from_datetime_parsing": (N_("expected a date"), N_("write it as YYYY-MM-DD")),
+    "date_from_datetime_inexact": (N_("expected a date without a time"), N_("write it as YYYY-MM-DD")),
+    "model_type": (N_("expected a table of keys"), N_("write it as a [table] of 'key = value' lines")),
+    "model_attributes_type": (N_("expected a table of keys"), N_("write it as a [table] of 'key = value' lines")),
+    "dict_type": (N_("expected a table of keys"), N_("write it as a [table] of 'key = value' lines")),
+}
+
+# An unknown key, and the keys that could have been meant, by the `noun` the caller calls them.
+_UNKNOWN = {
+    "key": (N_("is not a known key"), N_("known keys: {names}")),
+    "article field": (N_("is not a known article field"), N_("known article fields: {names}")),
 }
 
 
@@ -166,22 +177,33 @@ def validation_problems(
     for err in exc.errors():
         loc = tuple(err["loc"])
         kind = err["type"]
-        message, hint = _WORDS.get(kind, (None, None))
+        words = _WORDS.get(kind, (None, None))
+        message, hint = (_(words[0]) if words[0] else None), (_(words[1]) if words[1] else None)
         if kind in ("string_type", "int_type", "bool_type", "tuple_type", "list_type", "date_type") and err.get(
             "input"
         ) is None:
-            message, hint = "has no value", "give it a value, or remove it"
+            message, hint = _("has no value"), _("give it a value, or remove it")
         if message is None:
+            # pydantic's own words (or those of our validators, already translated).
             message = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
         if kind == "extra_forbidden":
             import difflib
 
-            message = f"is not a known {noun}"
+            unknown, listed = _UNKNOWN.get(noun, (None, None))
+            message = _(unknown) if unknown else _("is not a known {noun}").format(noun=noun)
             names = _keys_at(model, loc) if model is not None else list(known)
             close = difflib.get_close_matches(str(loc[-1]).casefold() if loc else "", names, n=1, cutoff=0.75)
-            hint = (f"did you mean '{close[0]}'? " if close else "") + f"known {noun}s: " + ", ".join(names) if names else hint
+            if names:
+                meant = _("did you mean '{name}'?").format(name=close[0]) + " " if close else ""
+                others = (
+                    _(listed).format(names=", ".join(names))
+                    if listed
+                    else _("known {noun}s: {names}").format(noun=noun, names=", ".join(names))
+                )
+                hint = meant + others
         if docs and kind in ("missing", "extra_forbidden"):
-            hint = f"{hint}; see README '{docs}'" if hint else f"see README '{docs}'"
+            see = _("see README '{section}'").format(section=docs)
+            hint = f"{hint}; {see}" if hint else see
         field = ".".join(str(part) for part in loc) or None
         problems.append(Problem(message, path=path, line=line_of(loc), field=field, hint=hint))
     return problems

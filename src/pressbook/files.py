@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .errors import OutputError
+from .interface import N_, _
 
 
 # Temporary files and folders are named `.<name>.pressbook-<pid>-<8 random>.part`: a name only
@@ -35,12 +36,12 @@ def _output_error(exc: OSError, path: Path) -> OutputError:
     """An OSError met while writing `path`, as an error that names it and says what to do."""
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
-        hint = "free some space on the disk"
+        hint = _("free some space on the disk")
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        hint = "the folder cannot be written to; choose another folder with --out"
+        hint = _("the folder cannot be written to; choose another folder with --out")
     else:
-        hint = "choose another folder with --out"
-    return OutputError(f"cannot be written: {reason}", path=path, hint=hint)
+        hint = _("choose another folder with --out")
+    return OutputError(_("cannot be written: {reason}").format(reason=reason), path=path, hint=hint)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -102,8 +103,8 @@ def write_bundle(target: Path, data: bytes, folder: Path, contents: Mapping[str,
         being = folder
         if folder.is_symlink() or folder.is_file():
             raise OutputError(
-                "is not a folder pressbook made (it is a link or a file)", path=folder,
-                hint="remove it or choose another folder with --out",
+                _("is not a folder pressbook made (it is a link or a file)"), path=folder,
+                hint=_("remove it or choose another folder with --out"),
             )  # fmt: skip
         if folder.exists():
             old = target.parent / f"{_part_prefix(folder)}{secrets.token_hex(4)}.part"
@@ -260,6 +261,7 @@ def referenced_files(html: str, readable: Sequence[Path]) -> dict[str, Path]:
     return found
 
 
-LEADS_OUT = "is a link to a file outside the project; it is not read"
-LEADS_NOWHERE = "is a link that leads nowhere (a loop of links, or its file is gone); it is not read"
+# What a problem says of such links (marked for the catalog: say them with `_(LEADS_OUT)`).
+LEADS_OUT = N_("is a link to a file outside the project; it is not read")
+LEADS_NOWHERE = N_("is a link that leads nowhere (a loop of links, or its file is gone); it is not read")
 

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ArticleError
+from .interface import _
 
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same rules, faster
 
@@ -38,13 +39,13 @@ def split(source: str, path: Path) -> Split:
     lines = source.splitlines(keepends=True)
     if not lines or not source.strip():
         raise ArticleError(
-            "the file is empty", path=path, line=1,
-            hint="an article starts with front matter between '---' lines; see README 'The article format'",
+            _("the file is empty"), path=path, line=1,
+            hint=_("an article starts with front matter between '---' lines; see README 'The article format'"),
         )  # fmt: skip
     if lines[0].rstrip() != "---":
         raise ArticleError(
-            "no front matter: the first line must be '---'", path=path, line=1,
-            hint="add title, date, section, author and lead between '---' lines at the top",
+            _("no front matter: the first line must be '---'"), path=path, line=1,
+            hint=_("add title, date, section, author and lead between '---' lines at the top"),
         )  # fmt: skip
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
@@ -54,7 +55,7 @@ def split(source: str, path: Path) -> Split:
                 front_line=2,
             )
     raise ArticleError(
-        "front matter is not closed", path=path, line=1, hint="add a '---' line after the last field"
+        _("front matter is not closed"), path=path, line=1, hint=_("add a '---' line after the last field")
     )
 
 
@@ -63,13 +64,13 @@ def _key_lines(node: yaml.Node | None, offset: int, path: Path) -> dict[str, int
     lines: dict[str, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
-    for key, _ in node.value:
+    for key, _value in node.value:
         name = str(key.value)
         line = key.start_mark.line + offset
         if name in lines:
             raise ArticleError(
-                f"given twice (first on line {lines[name]})", path=path, line=line, field=name,
-                hint="keep one",
+                _("given twice (first on line {line})").format(line=lines[name]), path=path, line=line, field=name,
+                hint=_("keep one"),
             )  # fmt: skip
         lines[name] = line
     return lines
@@ -84,20 +85,20 @@ def parse(front: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict
         data = loader.construct_document(node) if node is not None else None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses, before any parsing
         raise ArticleError(
-            f"front matter holds a control character (U+{exc.character:04X}), which YAML does not allow",
+            _("front matter holds a control character (U+{code:04X}), which YAML does not allow").format(code=exc.character),
             path=path, line=front[: exc.position].count("\n") + first_line,
-            hint="remove it, or run 'pressbook check --fix'",
+            hint=_("remove it, or run 'pressbook check --fix'"),
         ) from None  # fmt: skip
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         if "constructor" in problem:
-            problem = "uses a YAML tag that builds objects, which articles may not do"
+            problem = _("uses a YAML tag that builds objects, which articles may not do")
         raise ArticleError(
-            f"front matter is not valid YAML: {problem}",
+            _("front matter is not valid YAML: {problem}").format(problem=problem),
             path=path,
             line=(mark.line + first_line) if mark else first_line,
-            hint="fields are 'name: value' lines; quote values containing ': ' or starting with a symbol",
+            hint=_("fields are 'name: value' lines; quote values containing ': ' or starting with a symbol"),
         ) from None
     finally:
         loader.dispose()
@@ -105,8 +106,8 @@ def parse(front: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict
         data = {}
     if not isinstance(data, dict):
         raise ArticleError(
-            "front matter must be 'name: value' fields", path=path, line=first_line,
-            hint="see README 'The article format'",
+            _("front matter must be 'name: value' fields"), path=path, line=first_line,
+            hint=_("see README '{section}'").format(section="The article format"),
         )  # fmt: skip
     return data, lines
 

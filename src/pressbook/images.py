@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
+from .interface import N_, _
+
 if TYPE_CHECKING:
     from .config import Project
 
@@ -29,7 +31,23 @@ REFUSAL_MEMORY = 600.0
 
 
 class ImageRefused(ValueError):
-    """An image reference pressbook will not follow, with the reason as its message."""
+    """An image reference pressbook will not follow, with the reason as its message.
+
+    The reason is kept in English (`message`, a catalog msgid, and the `values` of its
+    placeholders) and said in the interface's language when it is shown: refusals are remembered
+    (`_verified`, `_REFUSED`) across whatever language a later message is said in."""
+
+    def __init__(self, message: str, values: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.values = dict(values or {})
+
+    def __str__(self) -> str:
+        said = _(self.message)
+        return said.format(**self.values) if self.values else said
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return type(self), (self.message, self.values)
 
 
 def is_remote(src: str) -> bool:
@@ -38,34 +56,35 @@ def is_remote(src: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _verified(path: str, size: int, mtime_ns: int) -> str | None:
-    """Why the file is not a usable picture, or None (remembered while it does not change)."""
+def _verified(path: str, size: int, mtime_ns: int) -> tuple[str, dict[str, object]] | None:
+    """Why the file is not a usable picture (an English message and its values), or None
+    (remembered while it does not change)."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError
 
     if size > MAX_IMAGE_BYTES:
-        return f"is {size / 1024 / 1024:.0f} MB; pictures are limited to {MAX_IMAGE_BYTES // 1024 // 1024} MB"
+        return N_("is {size:.0f} MB; pictures are limited to {limit} MB"), {"size": size / 1024 / 1024, "limit": MAX_IMAGE_BYTES // 1024 // 1024}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 if image.format not in FORMATS:
-                    return f"is a {image.format} file, not a PNG, JPEG, GIF or WebP picture"
+                    return N_("is a {format} file, not a PNG, JPEG, GIF or WebP picture"), {"format": image.format}
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    return f"is {width}×{height} pixels, more than pressbook will decode"
+                    return N_("is {width}×{height} pixels, more than pressbook will decode"), {"width": width, "height": height}
                 image.verify()
             # verify() checks little for some formats (a truncated JPEG passes): decode it too,
             # so a picture that cannot be drawn is refused here, not halfway through a build.
             with Image.open(path) as image:
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "is a decompression bomb (far more pixels than its size suggests)"
+        return N_("is a decompression bomb (far more pixels than its size suggests)"), {}
     except UnidentifiedImageError:
-        return "is not a picture (its content is not PNG, JPEG, GIF or WebP)"
+        return N_("is not a picture (its content is not PNG, JPEG, GIF or WebP)"), {}
     except (OSError, SyntaxError, ValueError) as exc:
-        return f"is a damaged picture ({exc})"
+        return N_("is a damaged picture ({reason})"), {"reason": str(exc)}
     return None
 
 
@@ -83,7 +102,7 @@ def verify(path: Path) -> None:
     stat = path.stat()
     reason = _verified(str(path), stat.st_size, stat.st_mtime_ns)
     if reason:
-        raise ImageRefused(reason)
+        raise ImageRefused(*reason)
 
 
 @dataclass(frozen=True)
@@ -106,21 +125,21 @@ class Policy:
         try:
             parts = urlsplit(src)
             if parts.scheme or src.startswith("/") or parts.netloc:
-                raise ImageRefused("is not a path relative to the article")
+                raise ImageRefused(N_("is not a path relative to the article"))
             relative = Path(unquote(parts.path))
             if ".." in relative.parts:
-                raise ImageRefused("is outside the article's folder")
+                raise ImageRefused(N_("is outside the article's folder"))
             resolved = (folder / relative).resolve()
             if not resolved.is_relative_to(self.root.resolve()):
-                raise ImageRefused("leads outside the project (through a link)")
+                raise ImageRefused(N_("leads outside the project (through a link)"))
             if not resolved.is_file():
-                raise ImageRefused("does not exist")
+                raise ImageRefused(N_("does not exist"))
         except (OSError, ValueError) as exc:
             if isinstance(exc, ImageRefused):
                 raise
-            raise ImageRefused("is not a usable file name") from None
+            raise ImageRefused(N_("is not a usable file name")) from None
         if resolved.suffix.lower() not in SUFFIXES:
-            raise ImageRefused(f"is not a picture pressbook can use ({', '.join(sorted(SUFFIXES))})")
+            raise ImageRefused(N_("is not a picture pressbook can use ({suffixes})"), {"suffixes": ", ".join(sorted(SUFFIXES))})
         verify(resolved)
         return resolved
 
@@ -149,12 +168,12 @@ class Policy:
             parts = urlsplit(url if "://" in url else "https:" + url)
             port = parts.port
         except ValueError:
-            raise ImageRefused("is not a web address pressbook can read") from None
+            raise ImageRefused(N_("is not a web address pressbook can read")) from None
         # A host on the usual ports, or "host:port" exactly as the config lists it.
         allowed = {host.lower() for host in self.allow_hosts}
         host_allowed = (parts.hostname in allowed and port in (None, 80, 443)) or f"{parts.hostname}:{port}" in allowed
         if parts.scheme not in ("http", "https") or not host_allowed:
-            raise ImageRefused("is on the web and will be left out of editions")
+            raise ImageRefused(N_("is on the web and will be left out of editions"))
         import hashlib
 
         url = parts.geturl()
@@ -162,9 +181,9 @@ class Policy:
         key = f"{self.downloads}\n{url}"
         with _one_at_a_time(key):
             if not _intact(target):  # not downloaded yet, or damaged in the cache since
-                when, reason = _REFUSED.get(key, (0.0, ""))
+                when, reason, values = _REFUSED.get(key, (0.0, "", {}))
                 if reason and time.monotonic() - when < REFUSAL_MEMORY:
-                    raise ImageRefused(reason)
+                    raise ImageRefused(reason, values)
                 try:
                     data = _fetch(parts)
                     from .files import write_atomic
@@ -173,7 +192,7 @@ class Policy:
                     verify(target)
                 except ImageRefused as refused:
                     target.unlink(missing_ok=True)  # what is not a usable picture is not kept
-                    _REFUSED[key] = (time.monotonic(), str(refused))
+                    _REFUSED[key] = (time.monotonic(), refused.message, refused.values)
                     raise
         verify(target)
         return target
@@ -181,7 +200,7 @@ class Policy:
 
 # Addresses refused in this process (when, why), and a lock per address, so that stages asking for
 # the same picture at once (the e-book converts pictures in threads) make one request between them.
-_REFUSED: dict[str, tuple[float, str]] = {}
+_REFUSED: dict[str, tuple[float, str, dict[str, object]]] = {}
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
 
@@ -221,7 +240,7 @@ def _fetch(parts) -> bytes:  # noqa: ANN001 - a urllib SplitResult
     timer.daemon = True
     started = time.monotonic()
     timer.start()
-    too_slow = ImageRefused(f"took longer than {seconds:g} s to download (the limit for a picture)")
+    too_slow = ImageRefused(N_("took longer than {seconds:g} s to download (the limit for a picture)"), {"seconds": seconds})
     response = None
     try:
         connection.connect()
@@ -230,18 +249,22 @@ def _fetch(parts) -> bytes:  # noqa: ANN001 - a urllib SplitResult
         connection.request("GET", path, headers={"User-Agent": "pressbook"})
         response = connection.getresponse()
         if 300 <= response.status < 400:
-            raise ImageRefused("could not be downloaded: the host redirects it elsewhere (pressbook follows no redirect)")
+            raise ImageRefused(N_("could not be downloaded: the host redirects it elsewhere (pressbook follows no redirect)"))
         if response.status != 200:
-            raise ImageRefused(f"could not be downloaded: HTTP {response.status} {response.reason!s:.80}")
+            raise ImageRefused(
+                N_("could not be downloaded: HTTP {status} {reason}"), {"status": response.status, "reason": f"{response.reason!s:.80}"}
+            )
         declared = response.getheader("Content-Length", "")
         if declared.strip().isdigit() and int(declared) > MAX_IMAGE_BYTES:
-            raise ImageRefused(f"is larger than {limit_mb} MB (the host says {int(declared) / 1024 / 1024:.0f} MB)")
+            raise ImageRefused(
+                N_("is larger than {limit} MB (the host says {size:.0f} MB)"), {"limit": limit_mb, "size": int(declared) / 1024 / 1024}
+            )
         chunks: list[bytes] = []
         size = 0
         while chunk := response.read1(65536):
             size += len(chunk)
             if size > MAX_IMAGE_BYTES:
-                raise ImageRefused(f"is larger than {limit_mb} MB")
+                raise ImageRefused(N_("is larger than {limit} MB"), {"limit": limit_mb})
             if time.monotonic() - started > seconds:
                 raise too_slow
             chunks.append(chunk)
@@ -255,8 +278,8 @@ def _fetch(parts) -> bytes:  # noqa: ANN001 - a urllib SplitResult
             raise too_slow from None
         if isinstance(exc, TimeoutError):
             wait = min(READ_SECONDS, seconds)
-            raise ImageRefused(f"could not be downloaded: the host took longer than {wait:g} s to answer") from None
-        raise ImageRefused(f"could not be downloaded: {exc!s:.200}") from None
+            raise ImageRefused(N_("could not be downloaded: the host took longer than {seconds:g} s to answer"), {"seconds": wait}) from None
+        raise ImageRefused(N_("could not be downloaded: {reason}"), {"reason": f"{exc!s:.200}"}) from None
     finally:
         timer.cancel()
         if response is not None:

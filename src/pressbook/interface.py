@@ -56,3 +56,21 @@ def ngettext(one: str, many: str, count: int) -> str:
     if language() == "en":
         return one if count == 1 else many
     return _translations().ngettext(one, many, count)
+
+
+# Python's own words for a date that does not exist, which pressbook's messages quote: said in
+# the interface's language (English keeps Python's words).
+_PYTHON_SAYS = {
+    "month must be in 1..12": N_("month must be in 1..12"),
+    "day is out of range for month": N_("day is out of range for month"),
+    "year 0 is out of range": N_("year 0 is out of range"),
+    "hour must be in 0..23": N_("hour must be in 0..23"),
+    "minute must be in 0..59": N_("minute must be in 0..59"),
+    "second must be in 0..59": N_("second must be in 0..59"),
+}
+
+
+def reason(exc: BaseException) -> str:
+    """Why Python refused a value (a date, above all), in the interface's language."""
+    said = str(exc)
+    return _(_PYTHON_SAYS[said]) if said in _PYTHON_SAYS else said

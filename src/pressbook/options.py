@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .interface import _
 
 FORMATS = ("pdf", "epub", "html")
 # WeasyPrint's PDF variants that pressbook passes through (archival, accessible, print).
@@ -24,7 +25,11 @@ def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise UsageError(f"unknown format '{','.join(unknown) or value}'", field="format", hint=f"choose from {', '.join(FORMATS)}")
+        raise UsageError(
+            _("unknown format '{format}'").format(format=",".join(unknown) or value),
+            field="format",
+            hint=_("choose from {choices}").format(choices=", ".join(FORMATS)),
+        )
     return formats
 
 
@@ -56,14 +61,16 @@ class BuildOptions:
         object.__setattr__(self, "tags", tuple(self.tags))
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             raise UsageError(
-                f"unknown PDF variant '{self.pdf_variant}'", field="pdf-variant", hint="choose from " + ", ".join(PDF_VARIANTS)
+                _("unknown PDF variant '{variant}'").format(variant=self.pdf_variant),
+                field="pdf-variant",
+                hint=_("choose from {choices}").format(choices=", ".join(PDF_VARIANTS)),
             )
         if self.impose is not None:
             from .pdf.impose import check_mode
 
             check_mode(self.impose)
         if self.jobs is not None and self.jobs < 1:
-            raise UsageError("--jobs must be at least 1", field="jobs")
+            raise UsageError(_("--jobs must be at least 1"), field="jobs")
 
     def key(self) -> dict[str, Any]:
         """What decides the outputs' bytes (every option but `jobs` and `use_cache`)."""

@@ -10,6 +10,7 @@ from string import Template
 
 from .config import CONFIG_NAME
 from .errors import OutputError, UsageError
+from .interface import _
 
 
 def template_dir() -> Path:
@@ -21,20 +22,27 @@ def create(target: Path, name: str = "Báo Mẫu", publisher: str | None = None)
     """Create a newsroom in `target`; refuse to touch an existing one, or anything that is not a
     folder (a file, a link to one, a path through a file)."""
     if target.is_symlink() and not target.is_dir():
-        raise UsageError("is a link, not a folder", path=target, hint="choose a new folder")
+        raise UsageError(_("is a link, not a folder"), path=target, hint=_("choose a new folder"))
     if target.exists() and not target.is_dir():
-        raise UsageError("exists and is not a folder", path=target, hint="choose a new folder")
+        raise UsageError(_("exists and is not a folder"), path=target, hint=_("choose a new folder"))
     if any(parent.exists() and not parent.is_dir() for parent in target.parents):
-        raise UsageError("cannot be made: a part of its path is a file", path=target, hint="choose a new folder")
+        raise UsageError(_("cannot be made: a part of its path is a file"), path=target, hint=_("choose a new folder"))
     if (target / CONFIG_NAME).exists():
-        raise UsageError(f"{target} already holds a newsroom ({CONFIG_NAME})", path=target / CONFIG_NAME)
+        raise UsageError(
+            _("{folder} already holds a newsroom ({config})").format(folder=target, config=CONFIG_NAME),
+            path=target / CONFIG_NAME,
+        )
     if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target} exists and is not empty", path=target, hint="choose a new folder")
+        raise UsageError(
+            _("{folder} exists and is not empty").format(folder=target), path=target, hint=_("choose a new folder")
+        )
     try:
         return _copy_template(target, name, publisher)
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else target
-        raise OutputError(f"cannot be written: {exc.strerror or exc}", path=where, hint="choose another folder") from None
+        raise OutputError(
+            _("cannot be written: {reason}").format(reason=exc.strerror or exc), path=where, hint=_("choose another folder")
+        ) from None
 
 
 def _copy_template(target: Path, name: str, publisher: str | None) -> list[Path]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slugify import slugify as _slugify
 
-from .interface import ngettext
+from .interface import N_, _, ngettext
 
 # The five tone marks as combining characters: grave, acute, tilde, hook above, dot below.
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -27,28 +28,59 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True)
 class Finding:
-    """One kind of text damage found (and possibly repaired), with a sample."""
+    """One kind of text damage found (and possibly repaired), with a sample. `kind` is a fixed
+    code ("detached tone marks"); `label` says it in an editor's words."""
 
     kind: str
     count: int
     sample: str
     repaired: bool
 
+    @property
+    def label(self) -> str:
+        """The damage in plain words, for `count` of it, in the interface's language: "tone marks
+        split from their letters"."""
+        name = _NAMES.get(self.kind)
+        return name(self.count) if name else self.kind
+
     def describe(self) -> str:
-        """A short human sentence, e.g. `2 detached tone marks repaired ('thi ̣' -> 'thị')`."""
-        verb = "repaired" if self.repaired else "found"
-        return f"{counted(self.count, _ONE.get(self.kind, self.kind), self.kind)} {verb} ({self.sample})"
+        """A short human sentence, e.g. `2 tone marks split from their letters repaired ('thi ̣' -> 'thị')`."""
+        done = _("{what} repaired ({sample})") if self.repaired else _("{what} found ({sample})")
+        return done.format(what=f"{self.count} {self.label}", sample=self.sample)
 
 
-# Each kind of finding named for one of it ("1 detached tone mark", not "1 detached tone marks").
-_ONE = {
-    "detached tone marks": "detached tone mark",
-    "redundant combining marks": "redundant combining mark",
-    "decomposed (NFD) letters normalised to NFC": "decomposed (NFD) letter normalised to NFC",
-    "look-alike letters Ð/ð (eth) for Đ/đ": "look-alike letter Ð/ð (eth) for Đ/đ",
-    "words with two tone marks": "word with two tone marks",
-    "words in mixed tone styles": "word in mixed tone styles",
-}
+# Each kind of finding in an editor's words, for one of it and for several. (The codes are marked
+# for the catalog too, so that one said as it is, `_(finding.kind)`, reads as plain Vietnamese;
+# `label` is better: plain words in English too, in the right number.)
+_NAMES: dict[str, Callable[[int], str]] = {
+    N_("detached tone marks"): lambda n: ngettext(
+        "tone mark split from its letter", "tone marks split from their letters", n
+    ),
+    N_("redundant combining marks"): lambda n: ngettext(
+        "mark typed twice on one letter", "marks typed twice on one letter", n
+    ),
+    N_("decomposed (NFD) letters normalised to NFC"): lambda n: ngettext(
+        "mark stored apart from its letter (NFD)", "marks stored apart from their letters (NFD)", n
+    ),
+    N_("control characters removed"): lambda n: ngettext(
+        "control character (a code no page can show)", "control characters (codes no page can show)", n
+    ),
+    N_("invisible characters removed"): lambda n: ngettext(
+        "invisible character (zero-width space, soft hyphen)", "invisible characters (zero-width spaces, soft hyphens)", n
+    ),
+    N_("no-break or odd spaces made plain"): lambda n: ngettext(
+        "no-break or unusual space", "no-break or unusual spaces", n
+    ),
+    N_("look-alike letters Ð/ð (eth) for Đ/đ"): lambda n: ngettext(
+        "look-alike letter Ð/ð (Icelandic eth) typed for Đ/đ", "look-alike letters Ð/ð (Icelandic eth) typed for Đ/đ", n
+    ),
+    N_("words with two tone marks"): lambda n: ngettext("word with two tone marks", "words with two tone marks", n),
+    N_("words in mixed tone styles"): lambda n: ngettext(
+        "word with its tone mark in the old or the new place (hòa, hoà)",
+        "words with their tone marks in the old and the new place (hòa, hoà)",
+        n,
+    ),
+}  # fmt: skip
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -290,7 +322,7 @@ def mixed_tone_styles(text: str) -> Finding | None:
         old = styles["old"].most_common(1)[0][0]
         new = styles["new"].most_common(1)[0][0]
         total = sum(styles["old"].values()) + sum(styles["new"].values())
-        return Finding("words in mixed tone styles", total, f"old '{old}' and new '{new}'", False)
+        return Finding("words in mixed tone styles", total, _("old '{old}' and new '{new}'").format(old=old, new=new), False)
     return None
 
 

@@ -10,6 +10,7 @@ from . import images
 from .cache import Cache, file_digest, stamp, tool_versions, tree_fingerprint
 from .config import Project
 from .errors import Problem
+from .interface import language
 
 if TYPE_CHECKING:
     from .edition import Edition
@@ -18,12 +19,16 @@ if TYPE_CHECKING:
 
 
 def fingerprint(project: Project, options: BuildOptions, kit: Kit) -> str:
-    """The key of a build: its options, the style it sets in, the tools, and the name, size and
-    time of every file in the project's watched folders and pressbook's own."""
+    """The key of a build: its options, the style it sets in, the tools, the language it speaks
+    to the user (its recorded warnings are in it), and the name, size and time of every file in
+    the project's watched folders and pressbook's own."""
     package = Path(__file__).parent
     return tree_fingerprint(
         [project.config_path, project.articles_dir, project.issues_dir, project.layouts_dir, project.fonts_dir, package],
-        {"options": options.key(), "style": kit.layout.style.model_dump(), "epoch": kit.epoch, "tools": tool_versions()},
+        {
+            "options": options.key(), "style": kit.layout.style.model_dump(), "epoch": kit.epoch, "tools": tool_versions(),
+            "interface": language(),
+        },
         inside=[project.root, package],
     )  # fmt: skip
 

@@ -26,6 +26,7 @@ from ..cache import Cache, code_digest, file_digest
 from ..config import Publication
 from ..edition import Edition
 from ..errors import EditionError, Problem
+from ..interface import _
 from ..html import fonts as fontlib
 from ..html import layouts, markdown
 from ..html.kit import Kit
@@ -231,7 +232,7 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
     """The whole e-book of an edition, as data; `cache` keeps converted pictures, font subsets
     and the cover between builds."""
     if not edition.articles:
-        raise EditionError(f"issue '{edition.id}' selects no articles")
+        raise EditionError(_("issue '{issue}' selects no articles").format(issue=edition.id))
     problems = glyph_problems(edition.articles, kit.fonts, edition)
     if problems:
         raise EditionError(problems=problems)
@@ -363,8 +364,10 @@ def _own_files_only(documents: list[ContentDocument], names: set[str]) -> tuple[
                 break
         if changed:
             problems.append(Problem(
-                f"the e-book page {document.name} refers to {', '.join(repr(c) for c in changed[:3])}, which is not in the book; left out",
-                severity="warning", hint="a layout may refer only to the book's own pictures, styles and pages",
+                _("the e-book page {page} refers to {references}, which is not in the book; left out").format(
+                    page=document.name, references=", ".join(repr(c) for c in changed[:3])
+                ),
+                severity="warning", hint=_("a layout may refer only to the book's own pictures, styles and pages"),
             ))  # fmt: skip
             xhtml = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
             document = dataclasses.replace(document, xhtml=xhtml)

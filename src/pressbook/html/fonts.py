@@ -11,9 +11,17 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
+from ..interface import N_, _
 
 FONTS_TOML = "fonts.toml"
 ROLES = ("body", "heading")
+# Each role's fonts as a message names them ("the body font ...").
+_ROLE_FONTS = {"body": N_("the body font"), "heading": N_("the heading font")}
+
+
+def role_font(role: str) -> str:
+    """'the body font' (or 'the heading font'), in the interface's language."""
+    return _(_ROLE_FONTS[role]) if role in _ROLE_FONTS else f"the {role} font"
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ def _read_toml(folder: Path, check: bool = True) -> FontSet:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read the font list: {exc}", path=path) from None
+        raise ConfigError(_("cannot read the font list: {reason}").format(reason=exc), path=path) from None
     faces, problems = [], []
     for number, entry in enumerate(data.get("face", []), start=1):
         try:
@@ -68,25 +76,25 @@ def _read_toml(folder: Path, check: bool = True) -> FontSet:
                 licence=folder / entry["licence"] if entry.get("licence") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
-            problems.append(Problem(f"face {number}: missing or bad value {exc}", path=path, field="face"))
+            problems.append(Problem(_("face {number}: missing or bad value {value}").format(number=number, value=exc), path=path, field="face"))
             continue
         if face.role not in ROLES:
-            problems.append(Problem(f"face {number}: role must be 'body' or 'heading'", path=path, field="role"))
+            problems.append(Problem(_("face {number}: role must be 'body' or 'heading'").format(number=number), path=path, field="role"))
         elif not file.is_file():
             problems.append(
-                Problem(f"face {number}: font file '{entry['file']}' is missing", path=path, field="file",
-                        hint="put the file in fonts/ or remove the entry")  # fmt: skip
+                Problem(_("face {number}: font file '{file}' is missing").format(number=number, file=entry["file"]), path=path, field="file",
+                        hint=_("put the file in fonts/ or remove the entry"))  # fmt: skip
             )
         elif check and (fault := _font_fault(file, *_stamp(file))):
             problems.append(
-                Problem(f"is not a font file pressbook can read ({fault})", path=file,
-                        hint=f"replace it with a working .ttf or .otf file, or remove it from {FONTS_TOML}")  # fmt: skip
+                Problem(_("is not a font file pressbook can read ({fault})").format(fault=_(fault[0]).format(**fault[1])), path=file,
+                        hint=_("replace it with a working .ttf or .otf file, or remove it from {file}").format(file=FONTS_TOML))  # fmt: skip
             )
         else:
             faces.append(face)
     missing_roles = [r for r in ROLES if not any(f.role == r for f in faces)]
     if missing_roles and not problems:
-        problems.append(Problem(f"no face for role(s) {', '.join(missing_roles)}", path=path, field="face"))
+        problems.append(Problem(_("no face for role(s) {roles}").format(roles=", ".join(missing_roles)), path=path, field="face"))
     if problems:
         raise ConfigError(problems=problems)
     return FontSet(tuple(faces))
@@ -112,17 +120,18 @@ def _stamp(path: Path) -> tuple[float, int]:
 
 
 @lru_cache(maxsize=64)
-def _font_fault(path: Path, mtime: float, size: int) -> str | None:
-    """What is wrong with a font file that fontTools cannot read whole, or None."""
+def _font_fault(path: Path, mtime: float, size: int) -> tuple[str, dict[str, str]] | None:
+    """What is wrong with a font file that fontTools cannot read whole (an English message and
+    the values of its placeholders, said when shown: this is remembered), or None."""
     from fontTools.ttLib import TTFont
 
     try:
         with TTFont(path) as font:
             missing = [tag for tag in _NEEDED_TABLES if tag not in font]
             if missing:
-                return f"it has no {', '.join(repr(t.strip()) for t in missing)} table"
+                return N_("it has no {tables} table"), {"tables": ", ".join(repr(t.strip()) for t in missing)}
             if not any(tag in font for tag in ("glyf", "CFF ", "CFF2")):
-                return "it has no outlines (no 'glyf' or 'CFF' table)"
+                return N_("it has no outlines (no 'glyf' or 'CFF' table)"), {}
             for tag in _READ_TABLES:
                 if tag in font:
                     font[tag]  # noqa: B018 - reading the table is the check
@@ -131,11 +140,12 @@ def _font_fault(path: Path, mtime: float, size: int) -> str | None:
                 offsets = list(font["loca"].locations)
                 end = len(font.reader["glyf"])
                 if any(b < a for a, b in zip(offsets, offsets[1:])) or (offsets and offsets[-1] > end):
-                    return "its 'loca' table points outside its glyphs"
+                    return N_("its 'loca' table points outside its glyphs"), {}
             if not font.getBestCmap():
-                return "it maps no characters"
+                return N_("it maps no characters"), {}
     except Exception as exc:  # noqa: BLE001 - fontTools raises all kinds on a damaged file
-        return f"{type(exc).__name__}: {str(exc)[:120]}" if str(exc) else type(exc).__name__
+        # fontTools' own words, as they are.
+        return "{error}", {"error": f"{type(exc).__name__}: {str(exc)[:120]}" if str(exc) else type(exc).__name__}
     return None
 
 
@@ -186,7 +196,7 @@ def subset(face: Face, text: str) -> bytes:
         plan.unicode_set.add(ord(ch))
     result = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path))), plan)
     if result is None:
-        raise ValueError(f"HarfBuzz could not subset {face.path.name}")
+        raise ValueError(_("HarfBuzz could not subset {file}").format(file=face.path.name))
     return bytes(result.blob.data)
 
 
@@ -203,5 +213,5 @@ def subset_by_glyphs(face: Face, glyph_ids: set[int]) -> bytes:
         plan.drop_table_tag_set.add(int.from_bytes(table.encode("ascii"), "big"))
     result = hb.subset(hb.Face(hb.Blob.from_file_path(str(face.path))), plan)
     if result is None:
-        raise ValueError(f"HarfBuzz could not subset {face.path.name}")
+        raise ValueError(_("HarfBuzz could not subset {file}").format(file=face.path.name))
     return bytes(result.blob.data)

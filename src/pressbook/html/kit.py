@@ -18,6 +18,7 @@ from .. import i18n, images
 from ..articles import MAX_YEAR, MIN_YEAR
 from ..config import EpubSettings, Project, Publication, Style
 from ..errors import UsageError
+from ..interface import _
 from . import fonts as fontlib
 from . import layouts
 
@@ -112,7 +113,7 @@ def source_date_epoch(value: str) -> int | None:
     last = datetime(MAX_YEAR + 1, 1, 1, tzinfo=timezone.utc).timestamp() - 1
     if not re.fullmatch(r"-?\d{1,20}", value) or not first <= int(value) <= last:
         raise UsageError(
-            f"SOURCE_DATE_EPOCH '{value}' is not a time in the years {MIN_YEAR} to {MAX_YEAR}",
-            hint="give whole seconds since 1970-01-01 UTC, e.g. 1483228800 for 2017-01-01, or unset it",
+            _("SOURCE_DATE_EPOCH '{value}' is not a time in the years {first} to {last}").format(value=value, first=MIN_YEAR, last=MAX_YEAR),
+            hint=_("give whole seconds since 1970-01-01 UTC, e.g. 1483228800 for 2017-01-01, or unset it"),
         )
     return int(value)

@@ -26,6 +26,7 @@ from .headlines import headline
 from ..config import LayoutFile, Style, toml_key_line
 from ..errors import ConfigError, PressbookError, UsageError, validation_problems
 from ..files import LEADS_OUT, is_inside
+from ..interface import N_, _
 
 LAYOUT_FILE = "layout.toml"
 # Layouts are shared and downloaded: they are rendered in Jinja2's sandbox, which refuses
@@ -34,7 +35,7 @@ LAYOUT_FILE = "layout.toml"
 MAX_LAYOUT_SIZE = 1_000_000  # the largest number a layout may pass as an argument or exponent base
 MAX_LAYOUT_TEXT = 10_000_000  # characters (or items) a layout may make by repeating with `*`
 _UNNEEDED_GLOBALS = ("cycler", "joiner", "lipsum")
-_HINT = "check this layout template; layouts run in a sandbox and see only the data pressbook gives them (README 'Making a layout')"
+_HINT = N_("check this layout template; layouts run in a sandbox and see only the data pressbook gives them (README 'Making a layout')")
 
 
 class LayoutSandbox(ImmutableSandboxedEnvironment):
@@ -59,11 +60,13 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         """`a ** b` and `text * n` within sizes an edition can need."""
         if operator == "**" and _number(right) and abs(right) > 64 and _number(left) and abs(left) > 1:
-            raise SecurityError(f"'{left} ** {right}' is too large a number for a layout")
+            raise SecurityError(_("'{left} ** {right}' is too large a number for a layout").format(left=left, right=right))
         if operator == "*":
             for items, times in ((left, right), (right, left)):
                 if isinstance(items, (str, list, tuple)) and _number(times) and len(items) * times > MAX_LAYOUT_TEXT:
-                    raise SecurityError(f"repeating {len(items)} characters or items {times} times is too much for a layout")
+                    raise SecurityError(
+                        _("repeating {count} characters or items {times} times is too much for a layout").format(count=len(items), times=times)
+                    )
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
@@ -79,7 +82,7 @@ def _number(value: Any) -> bool:
 def _check_sizes(args: Any, kwargs: Mapping[str, Any]) -> None:
     for value in (*args, *kwargs.values()):
         if _number(value) and abs(value) > MAX_LAYOUT_SIZE:
-            raise SecurityError(f"the number {value} is larger than a layout may use ({MAX_LAYOUT_SIZE:,})")
+            raise SecurityError(_("the number {value} is larger than a layout may use ({limit:,})").format(value=value, limit=MAX_LAYOUT_SIZE))
 
 
 def _sized(function: Any) -> Any:
@@ -155,8 +158,8 @@ def _outside(path: Path, project_layouts: Path) -> ConfigError | None:
     if is_inside(path, [project_layouts.parent]):
         return None
     return ConfigError(
-        LEADS_OUT, path=path,
-        hint="copy the layout's files into layouts/ and remove the link",
+        _(LEADS_OUT), path=path,
+        hint=_("copy the layout's files into layouts/ and remove the link"),
     )  # fmt: skip
 
 
@@ -192,7 +195,7 @@ def _layout_file(project_layouts: Path, name: str) -> tuple[Path, LayoutFile] | 
                 text = path.read_text(encoding="utf-8")
                 data = tomllib.loads(text)
             except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise ConfigError(f"cannot read the layout description: {exc}", path=path) from None
+                raise ConfigError(_("cannot read the layout description: {reason}").format(reason=exc), path=path) from None
             try:
                 return path, LayoutFile.model_validate(data)
             except ValidationError as exc:
@@ -219,9 +222,10 @@ def load_layout(project_layouts: Path, name: str, project_style: Style) -> Layou
     found = _layout_file(project_layouts, name)
     if found is None:
         raise UsageError(
-            f"unknown layout '{name}'", field="layout", hint="available: " + ", ".join(available(project_layouts))
+            _("unknown layout '{name}'").format(name=name), field="layout",
+            hint=_("available: {layouts}").format(layouts=", ".join(available(project_layouts))),
         )
-    _, spec = found
+    _path, spec = found
     return Layout(
         name=name,
         template=spec.template or f"{name}/edition.html",
@@ -258,10 +262,12 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -
         return env.get_template(template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(
-            f"template error: {exc.message}", path=Path(exc.filename) if exc.filename else None, line=exc.lineno
+            _("template error: {error}").format(error=exc.message), path=Path(exc.filename) if exc.filename else None, line=exc.lineno
         ) from None
     except jinja2.TemplateNotFound as exc:
-        raise ConfigError(f"template '{exc.name}' not found", hint="check the layout's files and {% extends %} names") from None
+        raise ConfigError(
+            _("template '{name}' not found").format(name=exc.name), hint=_("check the layout's files and {% extends %} names")
+        ) from None
     except PressbookError:
         raise  # a filter's own clear error (an article's headline, a picture)
     except Exception as exc:  # noqa: BLE001 - what a layout does wrong is the layout's error
@@ -269,13 +275,13 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -
         if not frames and not isinstance(exc, jinja2.TemplateError):
             raise  # not raised by a template: pressbook's own bug
         where = frames[-1] if frames else None
-        kind = "refused by the sandbox" if isinstance(exc, SecurityError) else "template error"
+        said = _("refused by the sandbox: {error}") if isinstance(exc, SecurityError) else _("template error: {error}")
         text = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         raise ConfigError(
-            f"{kind}: {text}",
+            said.format(error=text),
             path=Path(where.filename) if where else None,
             line=where.lineno if where else None,
-            hint=_HINT,
+            hint=_(_HINT),
         ) from None
 
 

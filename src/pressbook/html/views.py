@@ -15,6 +15,7 @@ from ..body import to_text
 from ..articles import Article
 from ..edition import Edition, Section
 from ..errors import Problem
+from ..interface import _
 from . import fonts as fontlib
 from . import markdown
 from .kit import Kit
@@ -70,8 +71,10 @@ def picture_resolver(
         try:
             return use(pictures.locate(src, article.folder))
         except (images.ImageRefused, OSError) as refused:
-            reason = refused if isinstance(refused, images.ImageRefused) else "could not be read"
-            warnings.append(Problem(f"image '{src[:80]}' {reason}; left out", path=article.path, severity="warning"))
+            reason = refused if isinstance(refused, images.ImageRefused) else _("could not be read")
+            warnings.append(
+                Problem(_("image '{src}' {reason}; left out").format(src=src[:80], reason=reason), path=article.path, severity="warning")
+            )
             return None
 
     return resolve
@@ -84,7 +87,7 @@ def cover_picture(kit: Kit, edition: Edition, *, fallback: bool = False) -> tupl
         try:
             return kit.pictures.locate(edition.cover_image.name, edition.cover_image.parent), []
         except images.ImageRefused as refused:
-            problem = Problem(f"cover image {refused}; left out", path=edition.cover_image, severity="warning")
+            problem = Problem(_("cover image {reason}; left out").format(reason=refused), path=edition.cover_image, severity="warning")
             return None, [problem]
     if fallback:
         for article in edition.articles:
@@ -162,10 +165,11 @@ def glyph_problems(
         for ch in fontlib.missing_characters(content, fonts, role):
             problems.append(
                 Problem(
-                    f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
-                    f"({fonts.family(role)}) and would print as an empty box",
+                    _("character '{character}' (U+{code:04X}) is not in {font} ({family}) and would print as an empty box").format(
+                        character=ch, code=ord(ch), font=fontlib.role_font(role), family=fonts.family(role)
+                    ),
                     path=path,
-                    hint="replace it, or add a font that has it to fonts/",
+                    hint=_("replace it, or add a font that has it to fonts/"),
                 )
             )
     return problems

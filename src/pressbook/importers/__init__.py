@@ -18,6 +18,7 @@ from .charsets import UndecodableError, decode
 from ..config import Project
 from ..errors import ImportSourceError, UsageError
 from ..files import write_atomic
+from ..interface import _
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
@@ -35,7 +36,7 @@ class ImportOptions:
             try:
                 parse_date(self.date, timezone.utc)  # read again in the project's zone by the readers
             except ValueError as exc:
-                raise UsageError(f"--date {exc}", hint="give it as YYYY-MM-DD or DD/MM/YYYY [HH:MM]") from None
+                raise UsageError(f"--date {exc}", hint=_("give it as YYYY-MM-DD or DD/MM/YYYY [HH:MM]")) from None
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Draft:
     notes: tuple[str, ...] = ()
     images: tuple[tuple[Path, str], ...] = field(default=())  # (local file, name under images/)
     warnings: tuple[str, ...] = ()  # what the editor must hear of: pictures left out, dates ignored
+    encoding: str | None = None  # an encoding other than UTF-8 that the source was read in
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Imported:
     notes: tuple[str, ...]  # every note, the warnings first
     warnings: tuple[str, ...] = ()
     unchanged: bool = False  # the same article was already there: nothing was written
+    encoding: str | None = None  # an encoding other than UTF-8 that the source was read in
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
@@ -64,17 +67,19 @@ def read_source(path: Path) -> tuple[bytes, str]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportSourceError(f"cannot read: {exc.strerror}", path=path) from None
+        raise ImportSourceError(_("cannot read: {reason}").format(reason=exc.strerror), path=path) from None
     if not path.is_file():
-        raise ImportSourceError("is not a file", path=path)
+        raise ImportSourceError(_("is not a file"), path=path)
     if size > MAX_SOURCE_BYTES:
         raise ImportSourceError(
-            f"is {size / 1024 / 1024:.1f} MB; sources are limited to {MAX_SOURCE_BYTES // 1024 // 1024} MB",
+            _("is {size:.1f} MB; sources are limited to {limit} MB").format(
+                size=size / 1024 / 1024, limit=MAX_SOURCE_BYTES // 1024 // 1024
+            ),
             path=path,
-            hint="is it really a page or an article?",
+            hint=_("is it really a page or an article?"),
         )
     if size == 0:
-        raise ImportSourceError("is empty", path=path, hint="save the page's text into it first")
+        raise ImportSourceError(_("is empty"), path=path, hint=_("save the page's text into it first"))
     data = path.read_bytes()
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or head.startswith((b"<!doctype html", b"<html"))
@@ -86,7 +91,7 @@ def decode_source(data: bytes, path: Path) -> tuple[str, str]:
     try:
         decoded = decode(data)
     except UndecodableError as exc:
-        hint = "save it as UTF-8 text or an HTML page"
+        hint = _("save it as UTF-8 text or an HTML page")
         raise ImportSourceError(str(exc), path=path, line=exc.line, hint=hint) from None
     return decoded.text, decoded.encoding
 
@@ -114,7 +119,9 @@ def _validate(draft: Draft, path: Path, project: Project) -> None:
     except ValidationError as exc:
         raise ImportSourceError(
             problems=[
-                dataclasses.replace(p, message=f"the article made from it would be invalid: {p.message}")
+                dataclasses.replace(
+                    p, message=_("the article made from it would be invalid: {problem}").format(problem=p.message)
+                )
                 for p in front_matter_problems(exc, path)
             ]
         ) from None
@@ -136,6 +143,7 @@ def _cleaned(draft: Draft) -> Draft:
         notes=draft.notes,
         images=draft.images,
         warnings=draft.warnings,
+        encoding=draft.encoding,
     )
 
 
@@ -146,19 +154,19 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
     target = target_path(project, draft.fields)
     text = dumps(draft.fields, draft.body).encode("utf-8")
     if target.exists() and not options.force:
-        if _same(target, text) and all((target.parent / "images" / name).is_file() for _, name in draft.images):
+        if _same(target, text) and all((target.parent / "images" / name).is_file() for _local, name in draft.images):
             # The same page imported again: nothing to do, and nothing wrong.
-            return Imported(path=target, notes=("already imported, unchanged", *draft.warnings, *draft.notes),
-                            warnings=draft.warnings, unchanged=True)  # fmt: skip
+            return Imported(path=target, notes=(_("already imported, unchanged"), *draft.warnings, *draft.notes),
+                            warnings=draft.warnings, unchanged=True, encoding=draft.encoding)  # fmt: skip
         raise ImportSourceError(
-            f"would overwrite {project.relative(target)}",
+            _("would overwrite {path}").format(path=project.relative(target)),
             path=path,
-            hint="pass --force to replace it, or change the title of one of them",
+            hint=_("pass --force to replace it, or change the title of one of them"),
         )
     for local, name in draft.images:
         write_atomic(target.parent / "images" / name, local.read_bytes())
     write_atomic(target, text)
-    return Imported(path=target, notes=draft.warnings + draft.notes, warnings=draft.warnings)
+    return Imported(path=target, notes=draft.warnings + draft.notes, warnings=draft.warnings, encoding=draft.encoding)
 
 
 def _same(path: Path, data: bytes) -> bool:

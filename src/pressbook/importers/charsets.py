@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import _charmaps
+from ..interface import N_, _
 from ..text import TONES, VOWELS, place_tone
 
 _LETTERS = frozenset(VOWELS) | set("ĐđBCDFGHJKLMNPQRSTVWXZbcdfghjklmnpqrstvwxz")
@@ -32,7 +33,7 @@ _OPEN_ONLY = frozenset(n for n in _NUCLEI if len(n) > 1 and n[-1] in "iyuo" and 
 
 _LEGACY = ("windows-1258", "viscii", "tcvn3", "vni")
 _LABELS = {"windows-1258": "Windows-1258", "viscii": "VISCII", "tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
-KNOWN = "Windows-1258, VISCII, TCVN3 or VNI"
+KNOWN = N_("Windows-1258, VISCII, TCVN3 or VNI")  # said with `_`
 # How much of a text must read as Vietnamese for a legacy encoding to be claimed: at least this
 # many accented words, this share of them well formed, and at least half of them in each line
 # (a file in two encodings is in neither).
@@ -119,7 +120,7 @@ def _plausible(word: str) -> bool:
     parts = _SYLLABLE.fullmatch(bare)
     if not parts:
         return False
-    _, nucleus, coda = parts.groups()
+    _onset, nucleus, coda = parts.groups()
     if nucleus not in _NUCLEI or (coda and nucleus in _OPEN_ONLY) or (nucleus == "oo" and coda not in ("c", "ng")):
         return False
     if tones:
@@ -138,7 +139,7 @@ def _readings(text: str) -> list[tuple[int, int]]:
 
 
 def _total(readings: list[tuple[int, int]]) -> tuple[int, int]:
-    return sum(good for good, _ in readings), sum(words for _, words in readings)
+    return sum(good for good, _words in readings), sum(words for _good, words in readings)
 
 
 def reading(text: str) -> tuple[int, int]:
@@ -188,7 +189,10 @@ def _bad_byte(data: bytes, exc: UnicodeDecodeError) -> tuple[str, int, int]:
     """Where a decoding failed, in words, and the byte offset and line (counted from 1)."""
     offset = exc.start + len(data) - len(exc.object)  # utf-8-sig reports offsets after its BOM
     line = data[:offset].count(b"\n") + 1
-    return f"byte {offset} (line {line}) is 0x{data[offset]:02X}, which cannot stand there", offset, line
+    where = _("byte {offset} (line {line}) is 0x{byte:02X}, which cannot stand there").format(
+        offset=offset, line=line, byte=data[offset]
+    )
+    return where, offset, line
 
 
 def decode(data: bytes) -> Decoded:
@@ -205,14 +209,15 @@ def decode(data: bytes) -> Decoded:
             except UnicodeDecodeError as exc:
                 where, offset, line = _bad_byte(data, exc)
                 raise UndecodableError(
-                    f"starts with a {name} mark but is not valid {name}: {where}", offset=offset, line=line
-                ) from None
+                    _("starts with a {name} mark but is not valid {name}: {where}").format(name=name, where=where),
+                    offset=offset, line=line,
+                ) from None  # fmt: skip
     utf16 = _utf16_without_bom(data)
     if utf16:
         label = "UTF-16 LE without BOM" if utf16.endswith("le") else "UTF-16 BE without BOM"
         return Decoded(unicodedata.normalize("NFC", data.decode(utf16)), label)
     if b"\x00" in data:
-        raise UndecodableError("looks like a binary file (it contains NUL bytes), not text")
+        raise UndecodableError(_("looks like a binary file (it contains NUL bytes), not text"))
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError as exc:
@@ -226,7 +231,8 @@ def decode(data: bytes) -> Decoded:
     candidates.sort(reverse=True)
     if not candidates or candidates[0][0] <= 0:
         raise UndecodableError(
-            f"is neither UTF-8 nor readable Vietnamese in {KNOWN}: {where}", offset=offset, line=line
-        )
-    _, best, text = candidates[0]
+            _("is neither UTF-8 nor readable Vietnamese in {known}: {where}").format(known=_(KNOWN), where=where),
+            offset=offset, line=line,
+        )  # fmt: skip
+    _score, best, text = candidates[0]
     return Decoded(text, _LABELS[best])

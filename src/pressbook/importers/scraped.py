@@ -11,6 +11,7 @@ from .. import text
 from ..articles import DateOutOfRange, in_years, parse_date
 from ..config import Project
 from ..errors import ImportSourceError
+from ..interface import _
 from . import (
     Draft,
     ImportOptions,
@@ -60,7 +61,9 @@ def _dateline(line: str) -> tuple[datetime, int | None] | None:
             int(match.group("h") or 0), int(match.group("m") or 0),
         )  # fmt: skip
     except ValueError:
-        raise _NotADate(f"the dateline '{match.group(0).strip()}' gives no real date and time") from None
+        raise _NotADate(
+            _("the dateline '{dateline}' gives no real date and time").format(dateline=match.group(0).strip())
+        ) from None
     views = _VIEWS.search(line)
     return moment, int(re.sub(r"[.,]", "", views.group(1))) if views else None
 
@@ -79,8 +82,9 @@ def _weekday_note(line: str, moment: datetime) -> str | None:
         return None
     said = " ".join(written.group(0).casefold().split())
     if said in _WEEKDAYS and _WEEKDAYS.index(said) != moment.weekday():
-        return (f"the dateline says {written.group(0)} but {moment:%d/%m/%Y} was a {_WEEKDAYS[moment.weekday()].title()};"
-                " kept the date, check it")
+        return _("the dateline says {written} but {date} was a {weekday}; kept the date, check it").format(
+            written=written.group(0), date=f"{moment:%d/%m/%Y}", weekday=_WEEKDAYS[moment.weekday()].title()
+        )
     return None
 
 
@@ -116,7 +120,7 @@ def parse(
             continue
         kept.append(line)
     if not kept:
-        raise ImportSourceError("has no text once page chrome is dropped", path=path, line=1)
+        raise ImportSourceError(_("has no text once page chrome is dropped"), path=path, line=1)
 
     date_at = next((i for i, line in enumerate(kept[:6]) if _is_dateline(line)), None)
     views = None
@@ -132,14 +136,14 @@ def parse(
         except _NotADate as exc:
             ignored, moment = str(exc), None
         except DateOutOfRange as exc:
-            ignored, moment = f"the dateline's date {str(exc).split(' (')[0]}", None
+            ignored, moment = _("the dateline's date {problem}").format(problem=str(exc).split(" (")[0]), None
     else:
         moment = None
         header, rest = kept[:1], kept[1:]
     if not header:
         raise ImportSourceError(
-            "has no title line before the dateline", path=path, line=1,
-            hint="a scraped page starts with the kicker and the title, then a dateline like '08:48 - Thứ Tư, 04/01/2017'",
+            _("has no title line before the dateline"), path=path, line=1,
+            hint=_("a scraped page starts with the kicker and the title, then a dateline like '08:48 - Thứ Tư, 04/01/2017'"),
         )  # fmt: skip
     kicker = None
     if len(header) >= 2 and len(header[0].split()) <= 8:
@@ -148,22 +152,24 @@ def parse(
         title = " ".join(header)
     if len(title) > 300 or title.endswith((".", ";")) and len(title.split()) > 30:
         raise ImportSourceError(
-            "has no title line: its first line is a paragraph", path=path, line=1,
-            hint="put the article's title on the first line",
+            _("has no title line: its first line is a paragraph"), path=path, line=1,
+            hint=_("put the article's title on the first line"),
         )  # fmt: skip
 
     if options.date:
         moment = parse_date(options.date, config.tz)
         if ignored:
-            (warnings if warnings is not None else notes).append(f"{ignored}; used --date {options.date} instead")
+            (warnings if warnings is not None else notes).append(
+                _("{ignored}; used --date {date} instead").format(ignored=ignored, date=options.date)
+            )
     elif ignored:
         raise ImportSourceError(
-            f"{ignored}", path=path, hint="correct the dateline, or give the real date with --date YYYY-MM-DD"
+            f"{ignored}", path=path, hint=_("correct the dateline, or give the real date with --date YYYY-MM-DD")
         )
     elif moment is None:
         raise ImportSourceError(
-            "has no dateline like '08:48 - Thứ Tư, 04/01/2017' under the title", path=path,
-            hint="add one, or give the date with --date YYYY-MM-DD",
+            _("has no dateline like '08:48 - Thứ Tư, 04/01/2017' under the title"), path=path,
+            hint=_("add one, or give the date with --date YYYY-MM-DD"),
         )  # fmt: skip
     else:
         moment = moment.replace(tzinfo=config.tz)
@@ -183,7 +189,7 @@ def parse(
         lead = rest.pop(tagged)
     elif rest:
         lead = rest.pop(0)
-        notes.append("no lead tag like 'ĐBP - ' found; the first paragraph became the lead")
+        notes.append(_("no lead tag like 'ĐBP - ' found; the first paragraph became the lead"))
     # Some crawls repeat the lead as the last paragraph.
     if rest and lead and rest[-1] == lead:
         rest.pop()
@@ -206,6 +212,7 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
     warnings: list[str] = []
     fields, paragraphs, notes = parse(source, path=path, project=project, options=options, warnings=warnings)
     if encoding != "UTF-8":
-        notes.insert(0, f"detected encoding: {encoding}")
+        notes.insert(0, _("detected encoding: {encoding}").format(encoding=encoding))
     body = "\n\n".join(escape_markdown(p) for p in paragraphs)
-    return Draft(fields=fields, body=body, notes=tuple(notes), warnings=tuple(warnings))
+    return Draft(fields=fields, body=body, notes=tuple(notes), warnings=tuple(warnings),
+                 encoding=encoding if encoding != "UTF-8" else None)  # fmt: skip

@@ -19,6 +19,7 @@ from .. import images, text
 from ..articles import DateOutOfRange, parse_date
 from ..config import Project
 from ..errors import ImportSourceError
+from ..interface import _
 from . import Draft, ImportOptions, charsets, decode_source, escape_markdown, parse_byline
 from .scraped import CHROME
 
@@ -60,7 +61,7 @@ def _unescape(value: Any) -> str:
     """Text from metadata, with entities decoded (some sites escape them twice) and cleaned."""
     if not isinstance(value, str):
         return ""
-    for _ in range(3):
+    for _time in range(3):
         unescaped = htmllib.unescape(value)
         if unescaped == value:
             break
@@ -123,7 +124,7 @@ def _moment(value: str, project: Project, ignored: list[str]) -> datetime | None
     try:
         return parse_date(value, project.config.tz)
     except DateOutOfRange as exc:
-        ignored.append(f"the date in its metadata, {str(exc).split(' (')[0]}")
+        ignored.append(_("the date in its metadata, {problem}").format(problem=str(exc).split(" (")[0]))
         return None
     except ValueError:
         return None
@@ -213,20 +214,24 @@ class _Body:
             try:
                 local = (self.folder / unquote(parts.path)).resolve()
                 if not (local.is_file() and local.is_relative_to(self.folder.resolve())):
-                    raise images.ImageRefused("is not beside the page")
+                    raise images.ImageRefused(_("is not beside the page"))
                 if local.suffix.lower() not in images.SUFFIXES:
-                    raise images.ImageRefused("is not a picture file (.png, .jpg, .gif, .webp)")
+                    raise images.ImageRefused(_("is not a picture file (.png, .jpg, .gif, .webp)"))
                 images.verify(local)
             except (OSError, ValueError) as refused:
-                reason = refused if isinstance(refused, images.ImageRefused) else "is not a usable file name"
-                self.warnings.append(f"image '{src[:80]}' {reason}; left out")
+                reason = refused if isinstance(refused, images.ImageRefused) else _("is not a usable file name")
+                self.warnings.append(_("image '{src}' {reason}; left out").format(src=src[:80], reason=reason))
                 return
             name = f"{self.slug}-{len(self.images) + 1}{local.suffix.lower()}"
             self.images.append((local, name))
             src = f"images/{name}"
         elif parts.scheme not in ("http", "https"):
-            where = "written into the page" if parts.scheme == "data" else "neither on the web nor beside the page"
-            self.warnings.append(f"image '{src[:80]}' is {where}; left out")
+            if parts.scheme == "data":
+                self.warnings.append(_("image '{src}' is written into the page; left out").format(src=src[:80]))
+            else:
+                self.warnings.append(
+                    _("image '{src}' is neither on the web nor beside the page; left out").format(src=src[:80])
+                )
             return
         self._keep(f"![{escape_markdown(caption)}]({src.replace(' ', '%20').replace(')', '%29')})", caption)
 
@@ -337,7 +342,7 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     try:
         tree = lxml_html.fromstring(html_text)
     except (etree.ParserError, ValueError) as exc:
-        raise ImportSourceError(f"is not a readable HTML page: {exc}", path=path) from None
+        raise ImportSourceError(_("is not a readable HTML page: {reason}").format(reason=exc), path=path) from None
     ld = _json_ld(tree)
     document = bare_extraction(
         html_text, include_images=True, include_tables=True, include_formatting=True,
@@ -347,7 +352,7 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     title = _unescape(ld.get("headline")) or _meta(tree, "og:title") or _unescape(getattr(document, "title", ""))
     title = title or re.split(r"\s+[-|–]\s+(?=[^-|–]+$)", page_title)[0]
     if not title:
-        raise ImportSourceError("has no title (no headline, og:title or <title>)", path=path, field="title")
+        raise ImportSourceError(_("has no title (no headline, og:title or <title>)"), path=path, field="title")
     ignored: list[str] = []
     moment = (
         _moment(str(ld.get("datePublished") or ""), project, ignored)
@@ -398,11 +403,13 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
     ignored = found["ignored_dates"]
     if moment is None:
         raise ImportSourceError(
-            "has no publication date in its metadata" + "".join(f"; {i}" for i in ignored), path=path,
-            field="date", hint="give it with --date YYYY-MM-DD",
+            _("has no publication date in its metadata") + "".join(f"; {i}" for i in ignored), path=path,
+            field="date", hint=_("give it with --date YYYY-MM-DD"),
         )  # fmt: skip
     if not found["blocks"]:
-        raise ImportSourceError("has no article text that could be found", path=path, hint="is it an article page?")
+        raise ImportSourceError(
+            _("has no article text that could be found"), path=path, hint=_("is it an article page?")
+        )
     fields = {
         "title": found["title"],
         "date": moment,
@@ -412,7 +419,10 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
         "tags": found["tags"],
         "source_url": found["source_url"],
     }
-    instead = f"used --date {options.date} instead" if options.date else f"used {moment.isoformat()} instead"
+    if options.date:
+        instead = _("used --date {date} instead").format(date=options.date)
+    else:
+        instead = _("used {date} instead").format(date=moment.isoformat())
     warnings = (*found["warnings"], *(f"{i}; {instead}" for i in ignored))
     return Draft(
         fields=fields, body="\n\n".join(found["blocks"]), notes=tuple(found["notes"]), images=tuple(found["images"]),

@@ -20,6 +20,7 @@ from ..html import fonts as fontlib
 from ..html import layouts
 from ..html.kit import Kit
 from ..html.views import SectionView, article_view, cover_picture, glyph_problems, issue_line, section_view
+from ..interface import _
 
 # Which piece of an edition a document holds: all of it, its cover and contents, or sections.
 PieceKind = Literal["full", "front", "sections"]
@@ -120,8 +121,8 @@ def edition_document(
     front they need only their headings."""
     if not edition.articles:
         raise EditionError(
-            f"issue '{edition.id}' selects no articles",
-            hint="check --issue (YYYY-MM, YYYY-Www, YYYY-MM-DD) and the articles' dates",
+            _("issue '{issue}' selects no articles").format(issue=edition.id),
+            hint=_("check --issue (YYYY-MM, YYYY-Www, YYYY-MM-DD) and the articles' dates"),
         )
     warnings: list[Problem] = []
     if views is None:

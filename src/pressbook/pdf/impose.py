@@ -13,19 +13,20 @@ from typing import Literal, get_args
 import pikepdf
 
 from ..errors import UsageError
+from ..interface import N_, _
 
 Mode = Literal["booklet", "2up"]
 MODES: tuple[str, ...] = get_args(Mode)
 Side = tuple["int | None", "int | None"]  # (left page, right page), 0-based; None is blank
 
 PRINTING_GUIDE = {
-    "booklet": (
-        "In hai mặt, lật theo cạnh ngắn (two-sided, flip on short edge); giấy ngang; tỉ lệ 100% (actual size). "
-        "Xếp các tờ theo thứ tự in, gấp đôi cả xấp và đóng ghim ở nếp gấp."
+    "booklet": N_(
+        "Print two-sided, flip on short edge; landscape paper; scale 100% (actual size). "
+        "Stack the sheets in the order they come out, fold the stack in half and staple on the fold."
     ),
-    "2up": (
-        "In hai mặt, lật theo cạnh ngắn (two-sided, flip on short edge); giấy ngang; tỉ lệ 100% (actual size). "
-        "Cắt đôi mỗi tờ theo chiều dọc rồi xếp chồng nửa trái lên trên nửa phải."
+    "2up": N_(
+        "Print two-sided, flip on short edge; landscape paper; scale 100% (actual size). "
+        "Cut each sheet in half down the middle, then lay the left halves on top of the right halves."
     ),
 }
 
@@ -36,7 +37,7 @@ def booklet_sides(pages: int, signature: int | None = None) -> list[Side]:
     Blank pages pad the count to a multiple of four and go before the back cover. With
     `signature`, the booklet is made of folded groups of that many sheets."""
     if pages < 1:
-        raise UsageError("there are no pages to impose")
+        raise UsageError(_("there are no pages to impose"))
     padded = -(-pages // 4) * 4
     order: list[int | None]
     if pages == 1:
@@ -57,7 +58,7 @@ def booklet_sides(pages: int, signature: int | None = None) -> list[Side]:
 def two_up_sides(pages: int) -> list[Side]:
     """Two consecutive pages on every side: 1|2, 3|4, ...; an odd last page stands alone."""
     if pages < 1:
-        raise UsageError("there are no pages to impose")
+        raise UsageError(_("there are no pages to impose"))
     return [(index, index + 1 if index + 1 < pages else None) for index in range(0, pages, 2)]
 
 
@@ -104,7 +105,7 @@ def page_boxes(pdf: pikepdf.Pdf, source: Path | None = None) -> list[tuple[float
     for number, page in enumerate(pages, start=1):
         raw = _media_box(page)
         if raw is None or page.objgen in lettered:
-            problem = "has no usable page size (its MediaBox is missing or is not four numbers)"
+            problem = _("has no usable page size (its MediaBox is missing or is not four numbers)")
         else:
             try:
                 values = [float(v) for v in raw] if isinstance(raw, pikepdf.Array) else []
@@ -112,27 +113,33 @@ def page_boxes(pdf: pikepdf.Pdf, source: Path | None = None) -> list[tuple[float
                 values = []
             shown = f"{raw!r}"[:80]
             if len(values) != 4 or not all(math.isfinite(v) for v in values):
-                problem = f"has a broken page size (MediaBox {shown}; expected four numbers)"
+                problem = _("has a broken page size (MediaBox {box}; expected four numbers)").format(box=shown)
             else:
                 left, right = sorted(values[0::2])
                 bottom, top = sorted(values[1::2])
                 width, height = right - left, top - bottom
                 if not (PDF_SIDE[0] <= width and 2 * width <= PDF_SIDE[1] and PDF_SIDE[0] <= height <= PDF_SIDE[1]):
-                    problem = (
-                        f"has a page size of {width:.7g} × {height:.7g} pt, which cannot be imposed (a page must be "
-                        f"{PDF_SIDE[0]:g} to {PDF_SIDE[1]:g} pt a side, and two side by side at most {PDF_SIDE[1]:g} pt)"
-                    )
+                    problem = _(
+                        "has a page size of {width:.7g} × {height:.7g} pt, which cannot be imposed (a page must be "
+                        "{smallest:g} to {largest:g} pt a side, and two side by side at most {largest:g} pt)"
+                    ).format(width=width, height=height, smallest=PDF_SIDE[0], largest=PDF_SIDE[1])
                 else:
                     boxes.append((left, bottom, right, top))
                     continue
-        raise UsageError(f"page {number} {problem}", path=source, hint="give a PDF whose pages have a usable size")
+        raise UsageError(
+            _("page {number} {problem}").format(number=number, problem=problem), path=source,
+            hint=_("give a PDF whose pages have a usable size"),
+        )  # fmt: skip
     return boxes
 
 
 def check_mode(mode: str) -> None:
     """A UsageError unless `mode` is one of MODES."""
     if mode not in MODES:
-        raise UsageError(f"unknown imposition '{mode}'", field="impose", hint="choose " + " or ".join(MODES))
+        raise UsageError(
+            _("unknown imposition '{mode}'").format(mode=mode), field="impose",
+            hint=_("choose {modes}").format(modes=_(" or ").join(MODES)),
+        )  # fmt: skip
 
 
 def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None, *, source: Path | None = None) -> bytes:
@@ -140,13 +147,13 @@ def impose(data: bytes, mode: Mode = "booklet", signature: int | None = None, *,
     twice as wide as its pages."""
     check_mode(mode)
     if signature is not None and signature < 1:
-        raise UsageError("--signature must be at least 1 sheet", field="signature")
+        raise UsageError(_("--signature must be at least 1 sheet"), field="signature")
     try:
         pdf = pikepdf.open(BytesIO(data))
     except pikepdf.PasswordError:
-        raise UsageError("is protected by a password", path=source, hint="give a copy without a password") from None
+        raise UsageError(_("is protected by a password"), path=source, hint=_("give a copy without a password")) from None
     except pikepdf.PikepdfError:
-        raise UsageError("is not a PDF pressbook can read", path=source, hint="give a PDF file") from None
+        raise UsageError(_("is not a PDF pressbook can read"), path=source, hint=_("give a PDF file")) from None
     count = len(pdf.pages)
     sides = booklet_sides(count, signature) if mode == "booklet" else two_up_sides(count)
     box = page_boxes(pdf, source)[0]

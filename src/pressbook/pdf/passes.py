@@ -8,9 +8,14 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from ..interface import N_
+
 _BLOCKS = {"p", "li", "figure", "blockquote", "table", "h2", "h3", "h4", "h5", "header", "ul", "ol"}
 MARK = "pb-"
 PASSES = 6
+# Said among the renderer's warnings (in English: they are kept in the render cache; translated
+# where they are shown, pieces.renderer_warnings).
+LATE_NOTE = N_("a footnote is printed one page after its call")
 
 
 def mark(root) -> None:

@@ -23,7 +23,8 @@ from ..edition import Edition
 from ..errors import EditionError, Problem
 from ..html.kit import Kit
 from ..html.views import glyph_problems, section_view
-from . import documents, join
+from ..interface import _
+from . import documents, join, passes
 from .pool import Piece, Renderer, Task
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def stand_in(document: documents.PrintDocument) -> documents.PrintDocument:
     (given as 8s as wide as the real ones): one leader's dot and space instead of each leader,
     as WeasyPrint measures a leader when it breaks lines, and not filling the line, which is
     slow. It is as long as the real contents, page for page."""
-    return dataclasses.replace(document, html=_LEADER.sub(lambda _: '".\\00a0"', document.html))
+    return dataclasses.replace(document, html=_LEADER.sub(lambda _match: '".\\00a0"', document.html))
 
 
 def in_pieces(kit: Kit, edition: Edition) -> bool:
@@ -84,10 +85,14 @@ def renderer_warnings(pieces: Sequence[Piece | RenderedPdf]) -> list[Problem]:
     for piece in pieces:
         # Pictures are checked before the HTML is made; anything refused here slipped past that.
         for url in dict.fromkeys(piece.refused):
-            found.append(Problem(f"the renderer was refused '{url[:100]}' (outside the project)", severity="warning"))
+            found.append(Problem(
+                _("the renderer was refused '{url}' (outside the project)").format(url=url[:100]), severity="warning"
+            ))  # fmt: skip
         for message in piece.warnings:
             if not any(url[:60] in message for url in piece.refused):
-                found.append(Problem(f"renderer: {message}", severity="warning"))
+                # WeasyPrint's own warnings as it said them; pressbook's (passes.LATE_NOTE) translated
+                said = _(message) if message == passes.LATE_NOTE else message
+                found.append(Problem(_("renderer: {message}").format(message=said), severity="warning"))
     return found
 
 
@@ -231,7 +236,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
     for view, piece, start in zip(views, sections, starts):
         children = []
         for article in view.articles:
-            page, left, top, _, _ = piece.anchors[article.anchor]
+            page, left, top, _right, _bottom = piece.anchors[article.anchor]
             children.append(join.Bookmark(article.title, start + page, top * PX))
             if f"toc-{article.anchor}" in front_piece.anchors:
                 toc_page, x1, y1, x2, y2 = front_piece.anchors[f"toc-{article.anchor}"]
@@ -241,7 +246,7 @@ def build_pdf(kit: Kit, edition: Edition, *, renderer: Renderer, variant: str | 
                         left * PX + (shift if start % 2 and (start + page) % 2 else -shift if start % 2 else 0.0),
                     )  # fmt: skip
                 )
-        page, _, top, _, _ = piece.anchors.get(view.anchor, (0, 0.0, 0.0, 0.0, 0.0))
+        page, _left, top, _right, _bottom = piece.anchors.get(view.anchor, (0, 0.0, 0.0, 0.0, 0.0))
         bookmarks.append(join.Bookmark(view.name, start + page, top * PX, tuple(children)))
 
     # Keyed by what the pieces hold, not by their HTML: a piece made again because a file it read

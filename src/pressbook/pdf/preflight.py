@@ -23,6 +23,7 @@ import pikepdf
 from lxml import etree
 
 from ..errors import UsageError
+from ..interface import N_, _
 
 MIN_DPI = 150
 TOOLS = ("pdftotext", "pdfimages")
@@ -30,14 +31,30 @@ TOOLS = ("pdftotext", "pdfimages")
 
 @dataclass(frozen=True)
 class Fault:
-    """One thing a print shop would send back, on a page (1-based) or for the whole file (None)."""
+    """One thing a print shop would send back, on a page (1-based) or for the whole file (None).
+
+    `detail` is in English; `said` keeps the message it was made from (marked for translation)
+    and the values put into it, so that `str` says it in the interface's language (see `_fault`)."""
 
     kind: str
     page: int | None
     detail: str
+    said: tuple[str, tuple[tuple[str, object], ...]] | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        return f"page {self.page}: {self.detail}" if self.page else self.detail
+        detail = self.detail
+        if self.said is not None:
+            message, values = self.said
+            english = message.format(**dict(values))
+            # `detail` as made, or with the file's name before it (build names it so)
+            if detail.endswith(english):
+                detail = detail[: len(detail) - len(english)] + _(message).format(**dict(values))
+        return _("page {page}: {detail}").format(page=self.page, detail=detail) if self.page else detail
+
+
+def _fault(kind: str, page: int | None, message: str, **values: object) -> Fault:
+    """A fault whose detail is `message` (English, marked with N_) with `values` put in."""
+    return Fault(kind, page, message.format(**values), (message, tuple(values.items())))
 
 
 @dataclass
@@ -70,8 +87,8 @@ def _need_tools() -> None:
     for tool in TOOLS:
         if shutil.which(tool) is None:
             raise UsageError(
-                f"preflight needs poppler's {tool}, which is not installed",
-                hint="install poppler-utils (Debian, Ubuntu: sudo apt-get install poppler-utils)",
+                _("preflight needs poppler's {tool}, which is not installed").format(tool=tool),
+                hint=_("install poppler-utils (Debian, Ubuntu: sudo apt-get install poppler-utils)"),
             )
 
 
@@ -132,7 +149,7 @@ def _pages(readings: list[tuple[subprocess.Popen[bytes], Path]]) -> list[_Page]:
     for process, target in readings:
         _output(process)
         parser = etree.iterparse(str(target), events=("end",), tag="{*}page", load_dtd=False, no_network=True, huge_tree=True)
-        for _, page in parser:
+        for _event, page in parser:
             found = _Page(len(pages) + 1, float(page.get("width")) - 2 * _AROUND, float(page.get("height")) - 2 * _AROUND)
             for line in page.iter("{*}line"):
                 words = [w.text or "" for w in line.iter("{*}word")]
@@ -219,7 +236,7 @@ def preflight(pdf: Path) -> list[Fault]:
     try:
         document = pikepdf.open(pdf)
     except pikepdf.PikepdfError:
-        raise UsageError("is not a PDF pressbook can read", path=pdf, hint="give a PDF file") from None
+        raise UsageError(_("is not a PDF pressbook can read"), path=pdf, hint=_("give a PDF file")) from None
     with document, tempfile.TemporaryDirectory(prefix="pressbook-preflight-") as scratch:
         # poppler reads the text and lists the pictures while the pictures' places are found here
         images = _start(["pdfimages", "-list", str(pdf)])
@@ -264,10 +281,10 @@ def _page_faults(pages: list[_Page]) -> list[Fault]:
     for index, page in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
         if not _content(page, body) and not page.pictures:
-            faults.append(Fault("blank page", page.number, "is blank"))
+            faults.append(_fault("blank page", page.number, N_("is blank")))
             continue
         if page.number > 1 and not _numbered(page):
-            faults.append(Fault("no page number", page.number, "has no page number"))
+            faults.append(_fault("no page number", page.number, N_("has no page number")))
         faults += _hole(page, following, full, body)
         faults += _headline_faults(page, following, body)
         faults += _widows_and_orphans(page, following, body)
@@ -306,7 +323,10 @@ def _hole(page: _Page, following: _Page | None, full: float, body: float) -> lis
     picture_first = min(box[1] for box in following.pictures) < first_text
     if picture_first and full > top and (full - bottom) > 0.3 * (full - top):
         empty = round(100 * (full - bottom) / (full - top))
-        return [Fault("hole", page.number, f"is {empty}% empty at the foot: the picture at the top of page {following.number} did not fit")]
+        return [_fault(
+            "hole", page.number, N_("is {empty}% empty at the foot: the picture at the top of page {following} did not fit"),
+            empty=empty, following=following.number,
+        )]  # fmt: skip
     return []
 
 
@@ -327,11 +347,13 @@ def _headline_faults(page: _Page, following: _Page | None, body: float) -> list[
     lines = _content(page, body)
     for group in _headlines(page, body):
         if len(group) > 1 and len(group[-1].words) == 1:
-            faults.append(Fault("headline runt", page.number, f"a headline ends on one word: '{group[-1].words[0]}'"))
+            word = group[-1].words[0]
+            faults.append(_fault("headline runt", page.number, N_("a headline ends on one word: '{word}'"), word=word))
         after = [line for line in lines if line.y0 > group[-1].y1 and line.height <= body * 1.3]
         if following is not None and len(after) < 2 and group[-1].y1 > page.height * 0.6:
             title = " ".join(w for line in group for w in line.words)[:60]
-            faults.append(Fault("headline at foot", page.number, f"the headline '{title}' stands at the foot of the page"))
+            said = N_("the headline '{title}' stands at the foot of the page")
+            faults.append(_fault("headline at foot", page.number, said, title=title))
     return faults
 
 
@@ -385,9 +407,11 @@ def _widows_and_orphans(page: _Page, following: _Page | None, body: float) -> li
     there_starts = _starts(there, body, after=(here[-1], max(line.x1 for line in here)))
     faults = []
     if here_starts[-1] and not there_starts[0] and here[-1].y0 > page.height * 0.6:
-        faults.append(Fault("orphan", page.number, f"a paragraph's first line is alone at the foot: '{' '.join(here[-1].words)[:50]}'"))
+        said = N_("a paragraph's first line is alone at the foot: '{line}'")
+        faults.append(_fault("orphan", page.number, said, line=" ".join(here[-1].words)[:50]))
     if not there_starts[0] and there_starts[1]:
-        faults.append(Fault("widow", following.number, f"a paragraph's last line is alone at the top: '{' '.join(there[0].words)[:50]}'"))
+        said = N_("a paragraph's last line is alone at the top: '{line}'")
+        faults.append(_fault("widow", following.number, said, line=" ".join(there[0].words)[:50]))
     return faults
 
 
@@ -412,7 +436,7 @@ def _font_faults(document: pikepdf.Pdf) -> list[Fault]:
             descriptor = target.get("/FontDescriptor", {})
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 seen.add(name)
-                faults.append(Fault("font not embedded", number, f"the font {name.lstrip('/')} is not embedded"))
+                faults.append(_fault("font not embedded", number, N_("the font {name} is not embedded"), name=name.lstrip("/")))
     return faults
 
 
@@ -455,13 +479,19 @@ def _picture_faults(listing_text: str, document: pikepdf.Pdf) -> list[Fault]:
         page, width, height, colour = int(cells[0]), int(cells[3]), int(cells[4]), cells[5]
         dpi = min(float(cells[12]), float(cells[13]))
         if dpi < MIN_DPI:
-            faults.append(Fault("low resolution", page, f"a {width}×{height} picture prints at {dpi:.0f} dpi (under {MIN_DPI})"))
+            faults.append(_fault(
+                "low resolution", page, N_("a {width}×{height} picture prints at {dpi:.0f} dpi (under {minimum})"),
+                width=width, height=height, dpi=dpi, minimum=MIN_DPI,
+            ))  # fmt: skip
         if pdf_x and colour == "rgb":
-            faults.append(Fault("rgb colour", page, f"a {width}×{height} picture is in RGB in a PDF/X file (print shops want CMYK or grey)"))
+            faults.append(_fault(
+                "rgb colour", page, N_("a {width}×{height} picture is in RGB in a PDF/X file (print shops want CMYK or grey)"),
+                width=width, height=height,
+            ))  # fmt: skip
     if pdf_x:
         for number, page in enumerate(document.pages, start=1):
-            if any(str(op) in ("rg", "RG") for _, op in pikepdf.parse_content_stream(page)):
-                faults.append(Fault("rgb colour", number, "text or rules are in RGB in a PDF/X file"))
+            if any(str(op) in ("rg", "RG") for _operands, op in pikepdf.parse_content_stream(page)):
+                faults.append(_fault("rgb colour", number, N_("text or rules are in RGB in a PDF/X file")))
     return faults
 
 
@@ -474,5 +504,6 @@ def _outside_faults(pages: list[_Page], document: pikepdf.Pdf) -> list[Fault]:
         top, bottom = (media[3] - trim[3]), (media[3] - trim[1])
         for line in page.lines:
             if line.x0 < left - 0.5 or line.x1 > right + 0.5 or line.y0 < top - 0.5 or line.y1 > bottom + 0.5:
-                faults.append(Fault("outside the page", page.number, f"text stands outside the page: '{' '.join(line.words)[:50]}'"))
+                said = N_("text stands outside the page: '{line}'")
+                faults.append(_fault("outside the page", page.number, said, line=" ".join(line.words)[:50]))
     return faults

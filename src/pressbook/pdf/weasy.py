@@ -216,7 +216,7 @@ def render_pdf(
             document = source.render(cache=pictures, stylesheets=[CSS(string=rule) for rule in [*extra, rules]])
         fetcher.guard.check()
         if passes.deferred_notes(document, root):
-            collector.messages.append("a footnote is printed one page after its call")
+            collector.messages.append(passes.LATE_NOTE)
         anchors: dict[str, tuple[int, float, float, float, float]] = {}
         for number, page in enumerate(document.pages):
             for name in [n for n in page.anchors if n.startswith(passes.MARK)]:
