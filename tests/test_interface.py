@@ -136,3 +136,24 @@ def test_usage_errors_are_said_in_the_terminals_language(args, vietnamese, engli
     assert vietnamese in flat(vi.output), vi.output
     assert "Lỗi" in vi.output
     assert english in flat(en.output), en.output
+
+
+def test_a_first_days_mistakes_are_told_in_vietnamese(make_newsroom) -> None:
+    """check, list and build on a newsroom with the usual mistakes: every line in Vietnamese."""
+    room = make_newsroom()
+    room.article("2017/01/a.md", title="Chợ phiên", section="Thời Sự")
+    room.article("2017/01/b.md", title="Cầu mới", body="Giá thi \u0323trường.\n\n![Ảnh cầu](images/khong-co.jpg)")
+    room.write("2017/01/c.md", "---\ntitle:\ndate: 2017-01-31\n---\nThân bài.\n")
+    room.write("2017/01/d.md", "---\ntitle: Ngày lạ\ndate: 2017-02-30\n---\nThân bài.\n")
+    room.write("2017/01/ghi-chu.txt", "ghi chú\n")
+    runner = CliRunner()
+    seen = []
+    for args in (["check"], ["list", "--issue", "2017-01", "--skip-invalid"], ["list", "--issue", "2017-13"],
+                 ["build", "--issue", "2017-01", "--format", "epub", "--skip-invalid"]):  # fmt: skip
+        result = runner.invoke(app, [*args, "--project", str(room.root)], env=VI)
+        said = result.stdout + result.stderr
+        seen.append(said)
+        assert not _english_words(said), said
+    every = "\n".join(seen)
+    for words in ("trường 'title'", "chuyên mục", "cảnh báo:", "lỗi:", "tháng này không có ngày đó", "tháng phải từ 1 đến 12"):
+        assert words in every, every
