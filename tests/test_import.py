@@ -190,7 +190,7 @@ def test_fundus_page_matches_expected_extraction(newsroom, corpus) -> None:
     ("name", "title", "author", "lead_start"),
     [
         ("tnmcp_tuoitre_article.html", "Chiến sự đẩy giá hoa nhập khẩu dịp 8-3 tăng mạnh", "Nhật Xuân, Nghi Vũ", "Xung đột ở khu vực Trung Đông"),
-        ("tnmcp_dantri_article.html", "Giá vàng giảm, vẫn cao hơn thế giới gần 20 triệu đồng/lượng", "Tri Túc", "(Dân trí) - Giá vàng"),
+        ("tnmcp_dantri_article.html", "Giá vàng giảm, vẫn cao hơn thế giới gần 20 triệu đồng/lượng", "Tri Túc", "Giá vàng trong nước"),
         ("tnmcp_baochinhphu_article.html", "Chính sách mới có hiệu lực từ tháng 3/2026", None, "Tháng 3/2026 có nhiều"),
         ("tnmcp_vietnamnet_article.html", "Cổ phiếu FLC được giao dịch trở lại", "Duy Anh", "CTCP Tập đoàn FLC"),
         ("tnmcp_vnexpress_article.html", "Cách các nước đối phó cú sốc năng lượng từ Trung Đông", "Hà Thu", "Trung Quốc, Nhật Bản"),

@@ -31,8 +31,8 @@ from .interface import N_, _, reason
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 FIELD_ORDER = (
-    "title", "date", "section", "author", "affiliation", "lead", "tags",
-    "image", "image_caption", "source_url", "views",
+    "title", "date", "section", "author", "affiliation", "source", "lead", "tags",
+    "image", "image_caption", "source_url", "views", "review",
 )  # fmt: skip
 # The ways a date may be written (marked for the catalog: `date_help` says them in the
 # interface's language).
@@ -124,12 +124,14 @@ class FrontMatter(BaseModel):
     section: str | None = None
     author: str | None = None
     affiliation: str | None = None
+    source: str | None = None  # the outlet the article is taken from ("Theo X (Y)": Y)
     lead: str | None = None
     tags: tuple[str, ...] = ()
     image: str | None = None
     image_caption: str | None = None
     source_url: str | None = None
     views: int | None = Field(default=None, ge=0)
+    review: tuple[str, ...] = ()  # what an import asks a person to look at; removed when done
 
     @field_validator("date", mode="before")
     @classmethod
@@ -141,12 +143,12 @@ class FrontMatter(BaseModel):
             raise ValueError(_("no time zone given to read the date in"))
         return parse_date(value, tz)
 
-    @field_validator("title", "section", "author", "affiliation", "lead", "image_caption", mode="after")
+    @field_validator("title", "section", "author", "affiliation", "source", "lead", "image_caption", mode="after")
     @classmethod
     def _nfc(cls, value: str | None) -> str | None:
         return text.clean(value).text if value else value
 
-    @field_validator("tags", mode="before")
+    @field_validator("tags", "review", mode="before")
     @classmethod
     def _tags(cls, value: object) -> object:
         if isinstance(value, str):
@@ -218,7 +220,7 @@ def front_matter_problems(
             problem = dataclasses.replace(
                 problem, hint=_("add '{field}: ...' to the front matter").format(field=problem.field)
             )
-        elif problem.message == _("has no value") and problem.field in _EXAMPLES:
+        elif (problem.message == _("has no value") or error["type"] == "string_too_short") and problem.field in _EXAMPLES:
             # A field every article needs: say what to write, not to remove it.
             problem = dataclasses.replace(
                 problem,
@@ -226,6 +228,9 @@ def front_matter_problems(
                     field=problem.field, example=_EXAMPLES[problem.field]
                 ),
             )
+        elif problem.field == "date" and error["type"] == "value_error" and date_help() not in problem.message:
+            # A date that does not exist ("2017-02-30"): say how to write one that does.
+            problem = dataclasses.replace(problem, hint=_("write the real date, e.g. {example}").format(example="2017-01-04"))
         elif problem.field == "date" and error["type"] != "value_error" and "date" not in problem.message:
             # A date the reader could not understand: say which forms it knows. (The date reader's
             # own words, a value error, always do.)
@@ -248,7 +253,7 @@ def read_bytes(path: Path) -> str:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise ArticleError(_("cannot read the file: {reason}").format(reason=exc.strerror), path=path) from None
+        raise ArticleError(_("cannot read the file: {reason}").format(reason=reason(exc)), path=path) from None
     if b"\x00" in data:
         raise ArticleError(
             _("is a binary file, not a Markdown article"), path=path, hint=_("remove it from articles/")

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import images, text
 from .articles import READERS, Article, article_files, load_articles, read_bytes
 from .config import Config, Project
-from .edition import listed_section, section_problems
+from .edition import field_line, listed_section, section_problems
 from .errors import ArticleError, ConfigError, Problem
 from .files import LEADS_NOWHERE, LEADS_OUT, is_inside, walk, write_atomic
 from .interface import N_, _
@@ -295,6 +295,12 @@ def check_project(project: Project, fix: bool = False) -> Report:
     problems += _layout_link_problems(project)
     for article in loaded.articles:
         problems += picture_problems(article, images.policy(project))
+        if article.review:
+            problems.append(Problem(
+                _("imported with doubts: {doubts}").format(doubts="; ".join(article.review)), path=article.path,
+                line=field_line(article.path, "review"), field="review", severity="warning",
+                hint=_("compare it with the original page, correct it, then remove the 'review' field"),
+            ))  # fmt: skip
     if project.articles_dir.is_dir():
         for path in walk(project.articles_dir, [project.root]).files:
             if (

@@ -69,7 +69,7 @@ def parse_issue(spec: str | None) -> Period:
             day = date.fromisoformat(spec)
             return Period(spec, "day", day, day + timedelta(days=1))
     except ValueError as exc:
-        raise UsageError(_("--issue '{issue}' is not a real date: {reason}").format(issue=spec, reason=reason(exc)), hint=_(ISSUE_HELP)) from None
+        raise UsageError(_("--issue '{issue}' is not a real month, week or day: {reason}").format(issue=spec, reason=reason(exc)), hint=_(ISSUE_HELP)) from None
     meant = _issue_meant(spec)
     raise UsageError(
         _("--issue '{issue}' is not an issue name").format(issue=spec),
@@ -389,12 +389,12 @@ def section_problems(articles: Iterable[Article], config: Config) -> list[Proble
             ).format(section=article.section)
             hint = _("use one of {sections}, or add it to [edition] sections in pressbook.toml").format(sections=", ".join(listed))
         problems.append(
-            Problem(message, path=article.path, line=_field_line(article.path, "section"), field="section", severity="warning", hint=hint)
+            Problem(message, path=article.path, line=field_line(article.path, "section"), field="section", severity="warning", hint=hint)
         )
     return problems
 
 
-def _field_line(path: Path, field: str) -> int | None:
+def field_line(path: Path, field: str) -> int | None:
     """The line of the front matter on which `field` is written."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -429,13 +429,15 @@ def why_empty(articles: Sequence[Article], config: Config, period: Period, issue
             "this issue's sections: {sections}"
         ).format(sections=", ".join(have))
         return Problem(
-            _("--section: issue '{issue}' has no article in section {sections}").format(
+            (_("--section: issue '{issue}' has no article in section {sections}") if issue != "all"
+             else _("--section: no article is in section {sections}")).format(
                 issue=issue, sections=", ".join(repr(s) for s in sections)
             ),
             hint=hint,
         )
     have_tags = sorted({t for a in in_issue for t in a.tags})
     return Problem(
-        _("--tag: issue '{issue}' has no article tagged {tags}").format(issue=issue, tags=", ".join(repr(t) for t in tags)),
+        (_("--tag: issue '{issue}' has no article tagged {tags}") if issue != "all"
+         else _("--tag: no article is tagged {tags}")).format(issue=issue, tags=", ".join(repr(t) for t in tags)),
         hint=_("this issue's tags: {tags}").format(tags=", ".join(have_tags)) if have_tags else _("no article of this issue has tags"),
     )  # fmt: skip

@@ -31,6 +31,7 @@ class ArticleView:
     section: str
     author: str | None
     affiliation: str | None
+    source: str | None
     date: datetime
     lead: str | None
     body: Markup
@@ -122,6 +123,7 @@ def article_view(
         section=article.section or kit.default_section,
         author=article.author,
         affiliation=article.affiliation,
+        source=article.source,
         date=article.date.astimezone(kit.tz),
         lead=article.lead,
         body=Markup(html),
@@ -153,7 +155,7 @@ def glyph_problems(
         # The Markdown source holds every character the body prints (its syntax is ASCII), but
         # for character references (&#x1F600;), which its text shows decoded.
         body = " ".join(
-            filter(None, [article.author, article.affiliation, article.lead, article.image_caption, article.body])
+            filter(None, [article.author, article.affiliation, article.source, article.lead, article.image_caption, article.body])
         )
         if "&" in article.body:
             body += " " + to_text(article.body)

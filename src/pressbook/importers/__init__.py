@@ -18,7 +18,7 @@ from .charsets import UndecodableError, decode
 from ..config import Project
 from ..errors import ImportSourceError, UsageError
 from ..files import write_atomic
-from ..interface import _
+from ..interface import _, reason
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
@@ -49,6 +49,8 @@ class Draft:
     images: tuple[tuple[Path, str], ...] = field(default=())  # (local file, name under images/)
     warnings: tuple[str, ...] = ()  # what the editor must hear of: pictures left out, dates ignored
     encoding: str | None = None  # an encoding other than UTF-8 that the source was read in
+    confidence: float = 1.0  # how sure the import is that it read the source as a person would
+    review: tuple[str, ...] = ()  # what a person should look at, when it is less sure
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,16 @@ class Imported:
     warnings: tuple[str, ...] = ()
     unchanged: bool = False  # the same article was already there: nothing was written
     encoding: str | None = None  # an encoding other than UTF-8 that the source was read in
+    confidence: float = 1.0
+    review: tuple[str, ...] = ()
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
-    """The bytes of a source and a short kind ('html' or 'text')."""
+    """The bytes of a source and a short kind ('html', 'word' or 'text')."""
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportSourceError(_("cannot read: {reason}").format(reason=exc.strerror), path=path) from None
+        raise ImportSourceError(_("cannot read: {reason}").format(reason=reason(exc)), path=path) from None
     if not path.is_file():
         raise ImportSourceError(_("is not a file"), path=path)
     if size > MAX_SOURCE_BYTES:
@@ -82,7 +86,15 @@ def read_source(path: Path) -> tuple[bytes, str]:
         raise ImportSourceError(_("is empty"), path=path, hint=_("save the page's text into it first"))
     data = path.read_bytes()
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or head.startswith((b"<!doctype html", b"<html"))
+    looks_html = head.startswith((b"<!doctype html", b"<html"))
+    # Word documents, and what is sent in their place (old Word, RTF, OpenDocument, a zip): the
+    # Word reader takes them all, to import the one and say what to do with the others. A zip is
+    # never text; a page saved as .doc is read as a page.
+    word_suffixes = (".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot", ".rtf", ".odt")
+    zip_or_ole = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE: Word 97-2003, encrypted .docx
+    if data.startswith(zip_or_ole) or head.startswith(b"{\\rtf") or (path.suffix.lower() in word_suffixes and not looks_html):
+        return data, "word"
+    is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_html
     return data, "html" if is_html else "text"
 
 
@@ -102,6 +114,16 @@ def draft_for(path: Path, project: Project, options: ImportOptions) -> Draft:
 
     data, kind = read_source(path)
     reader: Callable[..., Draft] = webpage.draft if kind == "html" else scraped.draft
+    if kind == "text":
+        from . import markdown
+
+        # An article already (front matter first), in whatever encoding: kept as written.
+        if markdown.is_markdown(path, decode_source(data, path)[0]):
+            reader = markdown.draft
+    if kind == "word":
+        from . import docx  # mammoth is imported only for Word documents
+
+        reader = docx.draft
     return reader(data, path=path, project=project, options=options)
 
 
@@ -144,6 +166,8 @@ def _cleaned(draft: Draft) -> Draft:
         images=draft.images,
         warnings=draft.warnings,
         encoding=draft.encoding,
+        confidence=draft.confidence,
+        review=draft.review,
     )
 
 
@@ -157,7 +181,8 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
         if _same(target, text) and all((target.parent / "images" / name).is_file() for _local, name in draft.images):
             # The same page imported again: nothing to do, and nothing wrong.
             return Imported(path=target, notes=(_("already imported, unchanged"), *draft.warnings, *draft.notes),
-                            warnings=draft.warnings, unchanged=True, encoding=draft.encoding)  # fmt: skip
+                            warnings=draft.warnings, unchanged=True, encoding=draft.encoding,
+                            confidence=draft.confidence, review=draft.review)  # fmt: skip
         raise ImportSourceError(
             _("would overwrite {path}").format(path=project.relative(target)),
             path=path,
@@ -166,7 +191,8 @@ def import_source(path: Path, project: Project, options: ImportOptions = ImportO
     for local, name in draft.images:
         write_atomic(target.parent / "images" / name, local.read_bytes())
     write_atomic(target, text)
-    return Imported(path=target, notes=draft.warnings + draft.notes, warnings=draft.warnings, encoding=draft.encoding)
+    return Imported(path=target, notes=draft.warnings + draft.notes, warnings=draft.warnings, encoding=draft.encoding,
+                    confidence=draft.confidence, review=draft.review)  # fmt: skip
 
 
 def _same(path: Path, data: bytes) -> bool:

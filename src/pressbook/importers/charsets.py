@@ -236,3 +236,47 @@ def decode(data: bytes) -> Decoded:
         )  # fmt: skip
     _score, best, text = candidates[0]
     return Decoded(text, _LABELS[best])
+
+
+# Text typed for a legacy font and stored as its bytes' Latin letters: "<font face=".VnTime">"
+# (TCVN3) or "VNI-Times" (VNI) over "Ch÷ Quèc ng÷".
+_LEGACY_FONT = re.compile(r"""(?:face\s*=\s*["']?|font-family\s*:\s*["']?)\s*\.?vn|VNI[- ]""", re.IGNORECASE)
+_TEXT = re.compile(r">([^<]+)<")
+
+
+def _as_legacy(segment: str) -> tuple[str, str] | None:
+    """A text segment as the Vietnamese its legacy font showed, if it reads as Vietnamese so, and
+    the encoding of that font."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            data = segment.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        for encoding in ("tcvn3", "vni"):
+            converted = _decode_legacy(data, encoding)
+            if converted != segment and reads_as_vietnamese(converted):
+                return converted, _LABELS[encoding]
+    return None
+
+
+def from_legacy_fonts(html_text: str) -> tuple[str, str | None]:
+    """A page whose text was typed for a legacy Vietnamese font (TCVN3's .VnTime, VNI-Times), with
+    that text in Unicode NFC; and the encoding found, or None when the page needed nothing."""
+    import html as htmllib
+
+    if not _LEGACY_FONT.search(html_text) and reads_as_vietnamese(_TEXT.sub(" ", html_text)[:20000]):
+        return html_text, None
+    found: list[str] = []
+
+    def convert(match: re.Match[str]) -> str:
+        segment = htmllib.unescape(match.group(1))
+        if not segment.strip() or reads_as_vietnamese(segment):
+            return match.group(0)
+        legacy = _as_legacy(segment)
+        if legacy is None:
+            return match.group(0)
+        found.append(legacy[1])
+        return ">" + htmllib.escape(legacy[0], quote=False) + "<"
+
+    text = _TEXT.sub(convert, html_text)
+    return text, (max(set(found), key=found.count) if found else None)

@@ -4,30 +4,25 @@ OpenGraph metadata give title, date, author and lead; what is left of the page's
 
 from __future__ import annotations
 
-import html as htmllib
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from .. import images, text
+from .. import text
 from ..articles import DateOutOfRange, parse_date
 from ..config import Project
 from ..errors import ImportSourceError
 from ..interface import _
-from . import Draft, ImportOptions, charsets, decode_source, escape_markdown, parse_byline
-from .scraped import CHROME
+from . import Draft, ImportOptions, charsets, decode_source, newsrules
+from .pagebody import Body, comments, key, poor, unescape, words
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
-# Thumbnail sizes in image URLs: related-article teasers and author avatars, not article photos.
-_THUMB = re.compile(r"(?:thumb_x|zoom/|thumb_w/|/w)(\d{2,3})(?:[x_](\d{2,3}))?/", re.IGNORECASE)
-PAGE_CHROME = (*CHROME, "tải ứng dụng", "tin liên quan", "đọc tiếp", "bài liên quan", "có thể bạn quan tâm")
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -57,18 +52,6 @@ def _decode(data: bytes, path: Path) -> str:
     return decode_source(data, path)[0]
 
 
-def _unescape(value: Any) -> str:
-    """Text from metadata, with entities decoded (some sites escape them twice) and cleaned."""
-    if not isinstance(value, str):
-        return ""
-    for _time in range(3):
-        unescaped = htmllib.unescape(value)
-        if unescaped == value:
-            break
-        value = unescaped
-    return " ".join(text.clean(value).text.split())
-
-
 def _json_ld(tree: etree._Element) -> dict[str, Any]:
     """The page's NewsArticle (or Article) object from its JSON-LD, if any."""
     for script in tree.xpath('//script[@type="application/ld+json"]'):
@@ -93,7 +76,7 @@ def _meta(tree: etree._Element, *names: str) -> str:
     for name in names:
         for attr in ("property", "name", "itemprop"):
             found = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-            if found and (value := _unescape(found[0])):
+            if found and (value := unescape(found[0])):
                 return value
     return ""
 
@@ -103,9 +86,9 @@ def _person_names(author: Any) -> list[str]:
     names = []
     for item in items:
         if isinstance(item, dict) and str(item.get("@type", "Person")).lower() == "person":
-            name = _unescape(item.get("name"))
+            name = unescape(item.get("name"))
         elif isinstance(item, str):
-            name = _unescape(item)
+            name = unescape(item)
         else:
             continue
         if name and not name.startswith("http"):
@@ -130,213 +113,118 @@ def _moment(value: str, project: Project, ignored: list[str]) -> datetime | None
         return None
 
 
-def _key(value: str) -> str:
-    return " ".join(text.nfc(value).casefold().split()).strip(" .:")
-
-
 def _captions(tree: etree._Element) -> set[str]:
     """Texts the page itself marks as image captions."""
     nodes = tree.xpath(
         "//figcaption | //*[contains(@class,'caption') or contains(@class,'Caption')"
         " or contains(@class,'desc_image') or contains(@class,'image-desc')]"
     )
-    return {_key(n.text_content()) for n in nodes if n.text_content().strip()}
+    return {key(n.text_content()) for n in nodes if n.text_content().strip()}
 
 
-# --- the body --------------------------------------------------------------------------------
+def _headline(tree: etree._Element, ld: dict[str, Any], document: Any, page_title: str, site: str) -> str:
+    """The article's headline: from its metadata, else the heading the page's <title> begins
+    with, else its first heading that is not a label or the logo; never the site's name, a
+    section label or SEO keywords."""
+    sections = tuple(_meta(tree, "article:section").split(","))
+    named = [newsrules.headline(candidate, site=site) for candidate in
+             (unescape(ld.get("headline")), _meta(tree, "og:title"), unescape(getattr(document, "title", "")))]  # fmt: skip
+    named = [cleaned for cleaned in named if cleaned]
+    headings_text = [unescape(node.text_content()) for node in tree.xpath("//h1 | //h2")]
+    for cleaned in named:
+        if not newsrules.looks_like_label(cleaned, sections):
+            # The page's own heading, when the metadata adds a section after it ("... - Chính trị").
+            for said in headings_text:
+                if len(said) >= len(cleaned) * 0.6 and newsrules.bare(cleaned).startswith(newsrules.bare(said)) and len(said.split()) >= 3:
+                    return said
+            return cleaned
+    headings = []
+    for node in tree.xpath("//h1 | //h2 | //h3"):
+        said = unescape(node.text_content())
+        if said and not newsrules.looks_like_label(said, sections) and len(said.split()) <= 40:
+            headings.append(said)
+    bare_title = newsrules.bare(page_title)
+    for said in headings:
+        if newsrules.bare(said) in bare_title:
+            return said
+    cleaned = newsrules.headline(page_title, site=site)
+    if cleaned and not newsrules.looks_like_label(cleaned, sections):
+        return cleaned
+    # Only short names: the metadata's is the headline (a short one), else the first heading.
+    return (named or headings or [cleaned])[0]
 
 
-def _inline(element: etree._Element) -> str:
-    """Markdown for the text of an element: bold and italic kept, links reduced to their text."""
-    parts = [escape_markdown(element.text or "") if element.text else ""]
-    for child in element:
-        inner = _inline(child)
-        rend = child.get("rend", "")
-        if child.tag == "hi" and inner.strip():
-            mark = "**" if "b" in rend else "*" if "i" in rend else ""
-            stripped = inner.strip()
-            inner = f"{mark}{stripped}{mark}" if mark else stripped
-            inner = (" " if child.text and child.text[0].isspace() else "") + inner
-        elif child.tag == "lb":
-            inner = " "
-        elif child.tag == "graphic":
-            inner = ""
-        parts.append(inner)
-        if child.tail:
-            parts.append(escape_markdown(child.tail))
-    return " ".join("".join(parts).split())
-
-
-def _plain(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def _link_share(element: etree._Element) -> float:
-    total = len(_plain(element))
-    linked = sum(len(_plain(ref)) for ref in element.iter("ref"))
-    return linked / total if total else 1.0
-
-
-def _is_thumbnail(src: str) -> bool:
-    match = _THUMB.search(src)
-    return bool(match) and all(int(g) < 300 for g in match.groups() if g)
-
-
-class _Body:
-    """Walks trafilatura's XML body and keeps the article's own blocks as Markdown."""
-
-    def __init__(self, *, title: str, lead: str, captions: set[str], folder: Path, slug: str) -> None:
-        self.title, self.lead, self.captions = _key(title), _key(lead), captions
-        self.folder, self.slug = folder, slug
-        self.blocks: list[str] = []
-        self.texts: list[str] = []  # plain text of each kept block, for tests and bylines
-        self.images: list[tuple[Path, str]] = []
-        self.notes: list[str] = []
-        self.warnings: list[str] = []  # pictures left out
-
-    def _keep(self, markdown: str, plain: str) -> None:
-        self.blocks.append(markdown)
-        self.texts.append(plain)
-
-    def _image(self, graphic: etree._Element, caption: str) -> None:
-        src = (graphic.get("src") or "").strip()
-        if not src or _is_thumbnail(src):
-            return
-        alt = _unescape(graphic.get("alt") or graphic.get("title") or "")
-        alt = re.sub(r"\s*-\s*Ảnh \d+\.?$", "", alt)  # CMS filler: "<title> - Ảnh 1."
-        if _key(alt) == self.title:
-            alt = ""
-        caption = caption or (alt if not re.search(r"\.(?:jpe?g|png|gif|webp)$", alt, re.I) else "")
-        parts = urlsplit(src)
-        if not parts.scheme:
-            # Only real pictures from the page's own folder (a saved page names files that
-            # its author chose: never copy anything else into the newsroom).
-            try:
-                local = (self.folder / unquote(parts.path)).resolve()
-                if not (local.is_file() and local.is_relative_to(self.folder.resolve())):
-                    raise images.ImageRefused(_("is not beside the page"))
-                if local.suffix.lower() not in images.SUFFIXES:
-                    raise images.ImageRefused(_("is not a picture file (.png, .jpg, .gif, .webp)"))
-                images.verify(local)
-            except (OSError, ValueError) as refused:
-                reason = refused if isinstance(refused, images.ImageRefused) else _("is not a usable file name")
-                self.warnings.append(_("image '{src}' {reason}; left out").format(src=src[:80], reason=reason))
-                return
-            name = f"{self.slug}-{len(self.images) + 1}{local.suffix.lower()}"
-            self.images.append((local, name))
-            src = f"images/{name}"
-        elif parts.scheme not in ("http", "https"):
-            if parts.scheme == "data":
-                self.warnings.append(_("image '{src}' is written into the page; left out").format(src=src[:80]))
-            else:
-                self.warnings.append(
-                    _("image '{src}' is neither on the web nor beside the page; left out").format(src=src[:80])
-                )
-            return
-        self._keep(f"![{escape_markdown(caption)}]({src.replace(' ', '%20').replace(')', '%29')})", caption)
-
-    @staticmethod
-    def _is_teaser(element: etree._Element) -> bool:
-        """A paragraph that is nothing but a link to another article."""
-        return _link_share(element) > 0.8 and len(_plain(element).split()) < 30
-
-    def _is_caption(self, element: etree._Element | None) -> bool:
-        if element is None or element.tag != "p":
-            return False
-        plain = _plain(element)
-        return bool(plain) and (_key(plain) in self.captions or len(plain.split()) <= 40 and "Ảnh:" in plain)
-
-    def walk(self, body: etree._Element) -> None:
-        children = list(body)
-        skip: set[int] = set()
-        for index, element in enumerate(children):
-            if index in skip:
-                continue
-            plain = _plain(element)
-            key = _key(plain)
-            if element.tag == "graphic":
-                following = children[index + 1] if index + 1 < len(children) else None
-                caption = ""
-                if following is not None and following.tag == "p" and self._is_teaser(following):
-                    skip.add(index + 1)  # a photo and a link to another article
-                    continue
-                if self._is_caption(following):
-                    caption = _plain(following)  # type: ignore[arg-type]
-                    skip.add(index + 1)
-                self._image(element, caption)
-            elif element.tag in ("p", "head", "quote"):
-                if not key or key in (self.title, self.lead) or key in PAGE_CHROME or key in self.captions:
-                    continue
-                if self._is_teaser(element):
-                    continue
-                if plain.isupper() and len(plain.split()) <= 6:
-                    continue  # a site label such as "BÁO ĐIỆN TỬ CHÍNH PHỦ"
-                for graphic in element.iter("graphic"):
-                    self._image(graphic, "")
-                markdown = _inline(element)
-                bullet = re.match(r"^(?:\\-|[–•+])\s+", markdown)
-                if element.tag == "p" and bullet:
-                    item = "- " + markdown[bullet.end() :]
-                    if self.blocks and self.blocks[-1].startswith("- "):
-                        self.blocks[-1] += "\n" + item
-                        self.texts[-1] += " " + plain
-                    else:
-                        self._keep(item, plain)
-                elif element.tag == "head":
-                    self._keep(f"## {markdown}", plain)
-                elif element.tag == "quote":
-                    self._keep(f"> {markdown}", plain)
-                else:
-                    self._keep(markdown, plain)
-            elif element.tag == "list":
-                self._list(element)
-            elif element.tag == "table":
-                self._table(element)
-
-    def _list(self, element: etree._Element) -> None:
-        items = [i for i in element if i.tag == "item" and _plain(i)]
-        if not items or sum(_link_share(i) > 0.6 for i in items) >= len(items) / 2:
-            return  # a list of links: related articles, tags, navigation
-        ordered = element.get("rend", "") in ("ol", "numbered")
-        lines = [f"{n}. {_inline(i)}" if ordered else f"- {_inline(i)}" for n, i in enumerate(items, start=1)]
-        self._keep("\n".join(lines), " ".join(_plain(i) for i in items))
-
-    def _table(self, element: etree._Element) -> None:
-        rows = [[_inline(cell) for cell in row if cell.tag == "cell"] for row in element if row.tag == "row"]
-        rows = [r for r in rows if any(r)]
-        graphics = list(element.iter("graphic"))
-        if graphics and all(len(r) <= 1 for r in rows):
-            # A layout table holding a photo and its caption.
-            self._image(graphics[0], " ".join(r[0] for r in rows if r and r[0]))
-            return
-        width = max((len(r) for r in rows), default=0)
-        if width < 2:
-            for row in rows:
-                if row and row[0]:
-                    self._keep(row[0], row[0])
-            return
-        rows = [r + [""] * (width - len(r)) for r in rows]
-        lines = ["| " + " | ".join(c.replace("|", "\\|") for c in rows[0]) + " |", "|" + " --- |" * width]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows[1:]]
-        self._keep("\n".join(lines), " ".join(" ".join(r) for r in rows))
-
-    def take_byline(self) -> str | None:
-        """Remove and return a closing byline paragraph such as '**Lê Phương**'."""
-        if not self.blocks:
-            return None
-        last = self.blocks[-1]
-        match = re.fullmatch(r"\*\*([^*]{2,60})\*\*(?:\s*\*?\(([^()*]{2,60})\)\*?)?", last)
-        if match and parse_byline(match.group(1)):
-            self.blocks.pop()
-            self.texts.pop()
-            return match.group(1).strip()
+def _credit_after(tree: etree._Element, last: str) -> newsrules.Credit | None:
+    """The byline a page prints after the article's last paragraph, outside what the extractor
+    kept ("<strong>XUÂN LONG</strong>" under the share buttons): the first short line that
+    follows, if it reads as a credit."""
+    start = " ".join(last.split())[:40]
+    if len(start) < 20:
         return None
+    seen = 0
+    found_last = False
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript", "iframe"):
+            continue
+        own = " ".join(((node.text or "") + "".join(
+            (c.tail or "") for c in node if isinstance(c.tag, str))).split())  # fmt: skip
+        if not found_last:
+            found_last = start in " ".join(node.text_content().split()) and len(node.text_content()) < len(last) * 3
+            continue
+        if not own:
+            continue
+        seen += 1
+        if seen > 6 or len(own) > 80:
+            return None
+        credit = newsrules.credit(own)
+        if credit is not None and credit.author:
+            return credit
+    return None
 
+
+_FORUM = re.compile(rb"vbulletin|phpbb|xenforo|postbit|\bvb_", re.IGNORECASE)
+
+
+def _printed_date(tree: etree._Element, title: str, url: str, html_text: str, project: Project) -> datetime | None:
+    """The publication date as the page prints it near the headline (pages without metadata)."""
+    for junk in tree.xpath("//script | //style | //noscript"):
+        junk.drop_tree() if junk.getparent() is not None else None
+    page = " ".join(tree.text_content().split())
+    at = page.find(title[:40]) if title else -1
+    years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", url) or re.findall(r"/(?:19|20)\d{2}(?!\d)", page)
+    year = int(years[0].lstrip("/")) if years else None
+    month_first = bool(_FORUM.search(html_text[:200_000].encode("utf-8", "ignore")))
+    return newsrules.page_date(page, project.config.tz, near=max(at, 0), year=year, month_first=month_first)
+
+
+def _extraction(html_text: str, *, precise: bool) -> Any:
+    """trafilatura's reading of a page: its body as XML, and its metadata."""
+    from trafilatura import bare_extraction
+
+    return bare_extraction(
+        html_text, include_images=True, include_tables=True, include_formatting=True, include_links=True,
+        with_metadata=True, favor_precision=precise, favor_recall=not precise,
+    )  # fmt: skip
+
+
+def _readability(html_text: str) -> Any:
+    """readability-lxml's reading of a page (the block most like an article), given to
+    trafilatura to be turned into the same XML body."""
+    from readability import Document
+
+    try:
+        summary = Document(html_text).summary(html_partial=True)
+    except Exception:  # noqa: BLE001 - any page it cannot read is one it does not rescue
+        return None
+    return _extraction(f"<html><body><article>{summary}</article></body></html>", precise=False)
+
+
+# Under this, an import is reported with what to look at, and the article keeps the list until
+# an editor has looked (its `review` field, which `check` reports).
+LOW_CONFIDENCE = 0.8
 
 def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     """Everything we take from a saved page: fields, Markdown blocks, their plain texts, images."""
-    from trafilatura import bare_extraction
-
     # A NUL is no character of a page's text: the parsers would turn it into U+FFFD ("�").
     html_text = html_text.replace("\x00", "")
     try:
@@ -344,46 +232,75 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     except (etree.ParserError, ValueError) as exc:
         raise ImportSourceError(_("is not a readable HTML page: {reason}").format(reason=exc), path=path) from None
     ld = _json_ld(tree)
-    document = bare_extraction(
-        html_text, include_images=True, include_tables=True, include_formatting=True,
-        include_links=True, with_metadata=True, favor_precision=True,
-    )  # fmt: skip
-    page_title = _unescape(tree.findtext(".//title") or "")
-    title = _unescape(ld.get("headline")) or _meta(tree, "og:title") or _unescape(getattr(document, "title", ""))
-    title = title or re.split(r"\s+[-|–]\s+(?=[^-|–]+$)", page_title)[0]
+    document = _extraction(html_text, precise=True)
+    page_title = unescape(tree.findtext(".//title") or "")
+    site = _meta(tree, "og:site_name", "application-name")
+    title = _headline(tree, ld, document, page_title, site)
     if not title:
         raise ImportSourceError(_("has no title (no headline, og:title or <title>)"), path=path, field="title")
     ignored: list[str] = []
-    moment = (
-        _moment(str(ld.get("datePublished") or ""), project, ignored)
-        or _moment(_meta(tree, "article:published_time", "pubdate", "datePublished", "date"), project, ignored)
-        or _moment(str(getattr(document, "date", "") or ""), project, ignored)
-    )
-    lead = _unescape(ld.get("description")) or _meta(tree, "og:description", "description")
-    authors = _person_names(ld.get("author"))
+    url = _meta(tree, "og:url") or "".join(tree.xpath('//link[@rel="canonical"]/@href')[:1])
+    written = str(ld.get("datePublished") or "")
+    moment = _moment(written, project, ignored)
+    if moment is None:
+        written = _meta(tree, "article:published_time", "pubdate", "datePublished", "date")
+        moment = _moment(written, project, ignored)
+    dated_by = "metadata" if moment else "page"
+    printed = _printed_date(tree, title, url, html_text, project)
+    offset = re.search(r"([+-]\d{2}):?(\d{2})$", written.strip())
+    if moment and printed and offset and printed.utcoffset() != timedelta(hours=int(offset[1]), minutes=int(offset[2])):
+        hours, rest = divmod(abs((printed - moment).total_seconds()) + 90, 3600)
+        wrong = 1 <= hours <= 3 and rest <= 180  # whole hours apart, to the minute the page prints
+        if wrong:
+            moment = printed  # the metadata's time zone is wrong (17:08 written "+08:00"): the page's is right
+    moment = moment or printed
+    if moment is None:
+        moment, dated_by = _moment(str(getattr(document, "date", "") or ""), project, ignored), "guess"
+    lead = newsrules.lead(unescape(ld.get("description")) or _meta(tree, "og:description", "description"))
+    if newsrules.bare(lead).startswith(newsrules.bare(title)) or newsrules.looks_like_label(lead):
+        lead = ""  # the headline again, or the site's motto
+    authors = [n for n in _person_names(ld.get("author")) if newsrules.author_metadata(n, site)]
     if not authors:
-        named = _meta(tree, "article:author")
-        authors = _person_names(named) if named and "." not in named else []
-    section = _unescape(ld.get("articleSection") if isinstance(ld.get("articleSection"), str) else "")
+        named = newsrules.author_metadata(_meta(tree, "article:author", "author"), site)
+        authors = [named] if named else []
+    section = unescape(ld.get("articleSection") if isinstance(ld.get("articleSection"), str) else "")
     section = section or _meta(tree, "article:section")
     keywords = _meta(tree, "news_keywords", "keywords")
     tags = tuple(dict.fromkeys(t.strip() for t in keywords.split(",") if t.strip()))[:8] if keywords else ()
-    url = _meta(tree, "og:url") or "".join(tree.xpath('//link[@rel="canonical"]/@href')[:1])
 
-    body = _Body(
-        title=title, lead=lead, captions=_captions(tree), folder=path.parent,
-        slug=text.slugify(title, max_length=40),
-    )  # fmt: skip
-    if document is not None and document.body is not None:
-        body.walk(document.body)
-    closing = body.take_byline()
-    if not authors and closing:
-        authors = [closing]
+    captions = _captions(tree)
+
+    def walked(found: Any) -> Body:
+        body = Body(title=title, lead=lead, captions=captions, folder=path.parent, slug=text.slugify(title, max_length=40))
+        if found is not None and found.body is not None:
+            body.walk(found.body)
+        return body
+
+    body, extractor = walked(document), "trafilatura"
+    if poor(body, lead):
+        # trafilatura, set for precision, found little or a box of comments: ask it again for
+        # recall, then readability-lxml (another reading of the page); keep the best text.
+        for name, again in (("trafilatura-recall", lambda: _extraction(html_text, precise=False)), ("readability", lambda: _readability(html_text))):
+            other = walked(again())
+            if words(other) > words(body) * 1.2 and not comments(other):
+                body, extractor = other, name
+            if not poor(body, lead):
+                break
+    body.drop_datelines(project.config.tz)
+    if not lead:
+        lead = body.take_lead()
+    closing = body.take_credit() or (_credit_after(tree, body.texts[-1]) if body.texts else None)
+    source = None
+    if closing is not None:
+        source = closing.source
+        if closing.author:
+            authors = [closing.author]  # the byline as printed, over the metadata
     return {
         "title": title,
         "date": moment,
         "lead": lead,
         "author": ", ".join(authors) or None,
+        "source": source,
         "section": section.split(",")[0].strip() if section else None,
         "tags": tags,
         "source_url": url if url.startswith(("http://", "https://")) else None,
@@ -393,12 +310,15 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
         "notes": body.notes,
         "warnings": body.warnings,
         "ignored_dates": list(dict.fromkeys(ignored)),
+        "extractor": extractor,
+        "dated_by": dated_by,
     }
 
 
 def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) -> Draft:
     """A draft article from a saved HTML page."""
-    found = extract(_decode(data, path), path=path, project=project)
+    html_text, legacy = charsets.from_legacy_fonts(_decode(data, path))
+    found = extract(html_text, path=path, project=project)
     moment = parse_date(options.date, project.config.tz) if options.date else found["date"]
     ignored = found["ignored_dates"]
     if moment is None:
@@ -415,6 +335,7 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
         "date": moment,
         "section": options.section or found["section"] or project.config.edition.default_section,
         "author": found["author"],
+        "source": found["source"],
         "lead": found["lead"] or None,
         "tags": found["tags"],
         "source_url": found["source_url"],
@@ -424,7 +345,34 @@ def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) 
     else:
         instead = _("used {date} instead").format(date=moment.isoformat())
     warnings = (*found["warnings"], *(f"{i}; {instead}" for i in ignored))
+    confidence, review = _confidence(found, fields, options)
+    review = review if confidence < LOW_CONFIDENCE else ()  # a low one is said, and kept in the article
+    if review:
+        fields["review"] = review
     return Draft(
-        fields=fields, body="\n\n".join(found["blocks"]), notes=tuple(found["notes"]), images=tuple(found["images"]),
-        warnings=warnings,
+        fields=fields, body="\n\n".join(found["blocks"]), notes=(*([_("detected encoding: {encoding}").format(encoding=legacy)] if legacy else []), *found["notes"]),
+        images=tuple(found["images"]),
+        warnings=warnings, confidence=confidence, review=review, encoding=legacy,
     )  # fmt: skip
+
+
+def _confidence(found: dict[str, Any], fields: dict[str, Any], options: ImportOptions) -> tuple[float, tuple[str, ...]]:
+    """How sure the import is that it read the page as a person would, and what a person should
+    look at: each doubt costs its weight."""
+    doubts: list[tuple[float, str]] = []
+    words = sum(len(t.split()) for t in found["texts"])
+    lead_words = len((fields.get("lead") or "").split())
+    if not fields.get("author") and not fields.get("source"):
+        doubts.append((0.15, _("author not found")))
+    if words < lead_words:
+        doubts.append((0.3, _("body shorter than the lead")))
+    elif words < 80:
+        doubts.append((0.3, _("body only {count} words long").format(count=words)))
+    if not options.date and found["dated_by"] == "page":
+        doubts.append((0.1, _("date read from the page's text (no date in its metadata)")))
+    elif not options.date and found["dated_by"] == "guess":
+        doubts.append((0.3, _("date guessed (none in the metadata or beside the headline)")))
+    if found["extractor"] != "trafilatura" or not found["blocks"]:
+        doubts.append((0.1, _("text found by a second reading of the page: compare with the original")))
+    confidence = max(0.0, 1.0 - sum(weight for weight, _said in doubts))
+    return round(confidence, 2), tuple(said for _weight, said in doubts)
