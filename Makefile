@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 
 demo: $(STAMP)
 	@$(BIN)/pressbook build --issue 2017-01
-	@echo "next: open the PDF and EPUB above; $(BIN)/pressbook --help lists the commands; make test runs the tests"
+	@case "$${LANGUAGE:-$${LC_ALL:-$${LC_MESSAGES:-$$LANG}}}" in vi*) echo "tiếp theo: mở tệp PDF và EPUB ở trên; $(BIN)/pressbook --help liệt kê các lệnh; make test chạy các bài kiểm thử";; *) echo "next: open the PDF and EPUB above; $(BIN)/pressbook --help lists the commands; make test runs the tests";; esac
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

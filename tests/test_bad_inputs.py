@@ -229,7 +229,7 @@ def test_bad_issue_is_a_usage_error(newsroom, monkeypatch) -> None:
     monkeypatch.chdir(newsroom.root)
     result = runner.invoke(app, ["list", "--issue", "2017-13"])
     assert result.exit_code == 2
-    assert "--issue '2017-13' is not a real date" in result.stderr
+    assert "--issue '2017-13' is not a real month, week or day" in result.stderr
 
 
 # --- build: each case is (arguments, exit code, expected text in the one error line) ------------
@@ -541,3 +541,14 @@ def test_counts_tell_files_not_read_and_articles_left_out(newsroom, monkeypatch)
     built = runner.invoke(app, ["build", "--issue", "2017-01", "--format", "epub", "--skip-invalid"])
     assert built.exit_code == 0, built.output
     assert "2 articles left out for 2 errors (above)" in built.stdout and "warning" not in built.stdout
+
+
+def test_a_build_stopped_by_broken_articles_says_what_to_do(newsroom, monkeypatch) -> None:
+    args, code, _line = _broken_article_stops_build(newsroom)
+    monkeypatch.chdir(newsroom.root)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == code
+    said = " ".join(result.stderr.split())
+    assert "Nothing was written: correct the articles above and build again, or leave them out with --skip-invalid." in said
+    listed = CliRunner().invoke(app, ["list", "--issue", "2099-01"])
+    assert "Nothing was written" not in listed.stderr

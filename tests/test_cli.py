@@ -39,7 +39,7 @@ def test_list_json_and_table(newsroom, monkeypatch) -> None:
     table = runner.invoke(app, ["list", "--issue", "2017-01"])
     assert table.exit_code == 0
     assert "Bản tin tháng 1/2017 — 2 bài viết" in table.stdout
-    assert "2017-01-09 07:00" in table.stdout and "Bài một" in table.stdout and "Bài ba" not in table.stdout
+    assert "09/01/2017 07:00" in table.stdout and "Bài một" in table.stdout and "Bài ba" not in table.stdout
 
 
 def test_help_lists_commands() -> None:

@@ -193,8 +193,8 @@ def test_issue_names_are_normalised(spec, identifier) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("2017-13", "--issue '2017-13' is not a real date: month must be in 1..12"),
-        ("2017-02-30", "--issue '2017-02-30' is not a real date: day is out of range for month"),
+        ("2017-13", "--issue '2017-13' is not a real month, week or day: month must be in 1..12"),
+        ("2017-02-30", "--issue '2017-02-30' is not a real month, week or day: day is out of range for month"),
         ("tháng một", "--issue 'tháng một' is not an issue name"),
     ],
 )

@@ -180,3 +180,17 @@ def test_the_report_names_sheets_and_paper_and_warns_of_a_pdf_imposed_already(tm
     one = tmp_path / "mot.pdf"
     one.write_bytes(numbered(2))
     assert "1 sheet of A4" in runner.invoke(app, ["impose", str(one)]).stdout
+
+
+def test_the_guide_for_a_booklet_in_signatures_folds_group_by_group(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from pressbook.cli import app
+
+    source = tmp_path / "ban-tin.pdf"
+    source.write_bytes(numbered(16))
+    whole = CliRunner().invoke(app, ["impose", str(source)])
+    grouped = CliRunner().invoke(app, ["impose", str(source), "--signature", "2"])
+    assert "fold the stack in half and staple on the fold" in whole.stdout
+    assert "in groups of 2 as they come out, fold each group in half" in " ".join(grouped.stdout.split())
+    assert "fold the stack in half" not in grouped.stdout

@@ -123,7 +123,7 @@ def test_help_is_in_one_language_and_fits_80_columns(command: list[str]) -> None
         (["biuld"], "không có lệnh 'biuld'. Có phải ý bạn là 'build'?", "No such command 'biuld'"),
         (["build", "--jbos", "2"], "không có tùy chọn --jbos (các tùy chọn gần giống: --jobs", "No such option: --jbos"),
         (["build", "--jobs", "x"], "hãy viết một số nguyên từ 1 trở lên", "write a whole number, 1 or more"),
-        (["print"], "thiếu đối số 'ARTICLE.md...'", "Missing argument 'ARTICLE.md...'"),
+        (["print"], "thiếu đối số 'BÀI.md...'", "Missing argument 'ARTICLE.md...'"),
         (["build", "--layout"], "tùy chọn '--layout' cần một giá trị", "Option '--layout' requires an argument"),
     ],
 )
@@ -157,3 +157,33 @@ def test_a_first_days_mistakes_are_told_in_vietnamese(make_newsroom) -> None:
     every = "\n".join(seen)
     for words in ("trường 'title'", "chuyên mục", "cảnh báo:", "lỗi:", "tháng này không có ngày đó", "tháng phải từ 1 đến 12"):
         assert words in every, every
+
+
+def test_no_command_shows_the_help_and_no_empty_error() -> None:
+    result = CliRunner().invoke(app, [], env=VI)
+    assert "Cách dùng:" in result.output and "Lỗi" not in result.output
+
+
+def test_the_systems_and_pythons_reasons_are_said_in_vietnamese(monkeypatch) -> None:
+    import errno
+
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")
+    assert interface.reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "không có tệp hay thư mục này"
+    assert interface.reason(ValueError("Invalid week: 60")).startswith("năm đó không có tuần 60")
+    assert interface.reason("mapping values are not allowed here").startswith("có ': ' nằm giữa giá trị")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert interface.reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "No such file or directory"
+
+
+def test_metavars_and_usage_in_vietnamese() -> None:
+    result = CliRunner().invoke(app, ["build", "--help"], env=VI)
+    assert "pressbook build [TÙY_CHỌN]" in result.output and "KỲ" in result.output and "ISSUE" not in result.output
+
+
+def test_a_builds_report_in_vietnamese(make_newsroom) -> None:
+    room = make_newsroom()
+    room.article("2017/01/a.md", title="Chợ phiên")
+    result = CliRunner().invoke(app, ["build", "--issue", "2017-01", "--format", "epub", "--project", str(room.root)], env=VI)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"thời gian: đọc bài \d+,\d giây · EPUB \d+,\d giây", result.stdout), result.stdout
+    assert "đã ghi " in result.stdout and "1 bài viết" in result.stdout

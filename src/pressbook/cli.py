@@ -21,7 +21,7 @@ from . import __version__
 from .config import load_project
 from .console import Bars, err, guide, line, out, report, safe, show, shown, write_json
 from .errors import PressbookError, Problem, UsageError
-from .interface import N_, _
+from .interface import N_, _, reason
 from .text import counted
 
 # Commands import what they use when they run: `pressbook build` with nothing to do stays quick.
@@ -35,6 +35,7 @@ class _Flags:
         params = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
             param.help = _(param.help) if param.help else param.help
+            param.metavar = _(param.metavar) if param.metavar else param.metavar
             if getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
             elif isinstance(param, typer.core.TyperArgument) and param.metavar:
@@ -51,6 +52,8 @@ class _Flags:
         try:
             return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
         except _CLICK_USAGE_ERROR as exc:
+            if not exc.format_message():
+                raise  # "no arguments: here is the help" (Click shows the help, and no error)
             raise _CLICK_USAGE_ERROR(_said(exc.format_message()), exc.ctx) from None
 
 
@@ -63,6 +66,8 @@ class _Group(_Flags, typer.core.TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except _CLICK_USAGE_ERROR as exc:
+            if not exc.format_message():
+                raise  # "no arguments: here is the help" (Click shows the help, and no error)
             raise _CLICK_USAGE_ERROR(_said(exc.format_message()), exc.ctx) from None
 
 
@@ -108,9 +113,11 @@ def _speak(group: Any) -> None:
     for name, english in _TYPER_WORDS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, _(english))
+    group.subcommand_metavar = _(N_("COMMAND [ARGS]..."))
     for cmd in (group, *group.commands.values()):
         cmd.help = _(cmd.help) if cmd.help else cmd.help
         cmd.short_help = _(cmd.short_help) if cmd.short_help else cmd.short_help
+        cmd.options_metavar = _(N_("[OPTIONS]"))
 
 
 def _said(message: str) -> str:
@@ -163,23 +170,23 @@ ProjectOption = Annotated[
     Path | None,
     typer.Option(
         "--project", "-C", help=N_("The newsroom folder (default: the one around the current folder)."),
-        file_okay=False, show_default=False, metavar="DIR",
+        file_okay=False, show_default=False, metavar=N_("DIR"),
     ),
 ]  # fmt: skip
 IssueOption = Annotated[
     str | None,
     typer.Option(
         "--issue", "-i", help=N_("YYYY-MM (month), YYYY-Www (ISO week), YYYY-MM-DD (day), YYYY (year), or all (every article, the default)."),
-        show_default=False, metavar="ISSUE",
+        show_default=False, metavar=N_("ISSUE"),
     ),
 ]  # fmt: skip
-SectionOption = Annotated[list[str], typer.Option("--section", "-s", help=N_("Only this section (repeatable)."), metavar="SECTION")]
-TagOption = Annotated[list[str], typer.Option("--tag", "-t", help=N_("Only articles with this tag (repeatable)."), metavar="TAG")]
+SectionOption = Annotated[list[str], typer.Option("--section", "-s", help=N_("Only this section (repeatable)."), metavar=N_("SECTION"))]
+TagOption = Annotated[list[str], typer.Option("--tag", "-t", help=N_("Only articles with this tag (repeatable)."), metavar=N_("TAG"))]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help=N_("Show more detail, and tracebacks."))]
 MarksOption = Annotated[
-    str | None, typer.Option("--marks", help=N_("Printer's marks for a print shop: crop, cross or 'crop cross'."), metavar="MARKS")
+    str | None, typer.Option("--marks", help=N_("Printer's marks for a print shop: crop, cross or 'crop cross'."), metavar=N_("MARKS"))
 ]
-BleedOption = Annotated[str | None, typer.Option("--bleed", help=N_("Bleed around each page for a print shop, e.g. 3mm."), metavar="SIZE")]
+BleedOption = Annotated[str | None, typer.Option("--bleed", help=N_("Bleed around each page for a print shop, e.g. 3mm."), metavar=N_("SIZE"))]
 GreyOption = Annotated[
     bool, typer.Option("--grayscale", help=N_("Pictures and colours in grey, for black-and-white printers."))
 ]
@@ -209,6 +216,8 @@ def reports_errors(command: F) -> F:
             show(problems, Path.cwd())
             if len(exc.problems) > 1:
                 err.print(counted(len(exc.problems), "problem", "problems") + ".", style="red")
+            if command.__name__ == "build" and any(p.path is not None and p.path.suffix == ".md" for p in exc.problems):
+                err.print(_("Nothing was written: correct the articles above and build again, or leave them out with --skip-invalid."))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err.print(_("interrupted; nothing was half-written."), style="yellow")
@@ -297,12 +306,16 @@ def list_(
     table = Table(title=line(safe(edition.title), f" — {len(edition.articles)} {i18n.label('articles', language)}"))
     for name, justify in (("date", "left"), ("section", "left"), ("title", "left"), ("words", "right")):
         table.add_column(i18n.label(f"column_{name}", language), justify=justify)  # type: ignore[arg-type]
+    from babel.numbers import format_decimal
+
     tz = proj.config.tz
+    when = "%d/%m/%Y %H:%M" if language == "vi" else "%Y-%m-%d %H:%M"  # as the paper writes dates
     for sec in edition.sections:
         for article in sec.articles:
             table.add_row(
-                f"{article.date.astimezone(tz):%Y-%m-%d %H:%M}", safe(sec.name), safe(article.title), str(article.words)
-            )
+                f"{article.date.astimezone(tz):{when}}", safe(sec.name), safe(article.title),
+                format_decimal(article.words, locale=language),
+            )  # fmt: skip
     out.print(table)
 
 
@@ -314,12 +327,12 @@ def list_(
 @reports_errors
 def build(
     issue: IssueOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help=N_("Comma-separated: pdf, epub, html."), metavar="FORMATS")] = "pdf,epub",
+    format: Annotated[str, typer.Option("--format", "-f", help=N_("Comma-separated: pdf, epub, html."), metavar=N_("FORMATS"))] = "pdf,epub",
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help=N_("bulletin, newspaper, large-print, article, or one in layouts/."), metavar="NAME")
+        str | None, typer.Option("--layout", "-l", help=N_("bulletin, newspaper, large-print, article, or one in layouts/."), metavar=N_("NAME"))
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", "-o", help=N_("Output folder (default: build/<issue>/)."), file_okay=False, metavar="DIR")
+        Path | None, typer.Option("--out", "-o", help=N_("Output folder (default: build/<issue>/)."), file_okay=False, metavar=N_("DIR"))
     ] = None,
     section: SectionOption = [],  # noqa: B006
     tag: TagOption = [],  # noqa: B006
@@ -327,19 +340,19 @@ def build(
         bool, typer.Option("--skip-invalid", help=N_("Build without broken articles instead of stopping."))
     ] = False,
     jobs: Annotated[
-        str | None, typer.Option("--jobs", "-j", callback=_at_least_one, help=N_("Processes rendering at once (default: all CPUs)."), metavar="N")
+        str | None, typer.Option("--jobs", "-j", callback=_at_least_one, help=N_("Processes rendering at once (default: all CPUs)."), metavar=N_("N"))
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help=N_("Render everything again, ignoring .cache/."))] = False,
     pdf_variant: Annotated[
         str | None,
-        typer.Option("--pdf-variant", help=N_("pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ..."), metavar="VARIANT"),
+        typer.Option("--pdf-variant", help=N_("pdf/a-3b (archival), pdf/ua-1 (tagged, accessible), pdf/x-4, ..."), metavar=N_("VARIANT")),
     ] = None,
     impose: Annotated[
         str | None,
-        typer.Option("--impose", help=N_("Also write the PDF imposed for printing: booklet (fold and staple) or 2up."), metavar="MODE"),
+        typer.Option("--impose", help=N_("Also write the PDF imposed for printing: booklet (fold and staple) or 2up."), metavar=N_("MODE")),
     ] = None,
     signature: Annotated[
-        str | None, typer.Option("--signature", callback=_at_least_one, help=N_("With --impose booklet: folded groups of N sheets."), metavar="N")
+        str | None, typer.Option("--signature", callback=_at_least_one, help=N_("With --impose booklet: folded groups of N sheets."), metavar=N_("N"))
     ] = None,
     marks: MarksOption = None,
     bleed: BleedOption = None,
@@ -361,7 +374,7 @@ def build(
         result = build_edition(proj, options, bars)
     report(result, quiet)
     if impose and not quiet:
-        guide(impose)
+        guide(impose, signature)
 
 
 @command("print", help=N_(
@@ -369,12 +382,12 @@ def build(
     ))
 @reports_errors
 def print_(
-    articles: Annotated[list[Path], typer.Argument(help=N_("Article files (.md), in any newsroom (found from each file's folder)."), show_default=False, metavar="ARTICLE.md...")],
+    articles: Annotated[list[Path], typer.Argument(help=N_("Article files (.md), in any newsroom (found from each file's folder)."), show_default=False, metavar=N_("ARTICLE.md..."))],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help=N_("A .pdf file, or a folder (default: build/print/)."), metavar="PATH")
+        Path | None, typer.Option("--out", "-o", help=N_("A .pdf file, or a folder (default: build/print/)."), metavar=N_("PATH"))
     ] = None,
     combine: Annotated[bool, typer.Option("--combine", help=N_("All articles in one PDF."))] = False,
-    layout: Annotated[str, typer.Option("--layout", "-l", help=N_("The layout to print with."), metavar="NAME")] = "article",
+    layout: Annotated[str, typer.Option("--layout", "-l", help=N_("The layout to print with."), metavar=N_("NAME"))] = "article",
     marks: MarksOption = None,
     bleed: BleedOption = None,
     grayscale: GreyOption = False,
@@ -417,7 +430,7 @@ def _project_of(articles: list[Path]) -> Any:
     ))
 @reports_errors
 def preflight_(
-    pdf: Annotated[Path, typer.Argument(help=N_("A PDF edition."), show_default=False, dir_okay=False, metavar="FILE.pdf")],
+    pdf: Annotated[Path, typer.Argument(help=N_("A PDF edition."), show_default=False, dir_okay=False, metavar=N_("FILE.pdf"))],
     warn_only: Annotated[bool, typer.Option("--warn-only", help=N_("Report faults, but exit 0."))] = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -437,13 +450,13 @@ def preflight_(
     ))
 @reports_errors
 def impose_(
-    source: Annotated[Path, typer.Argument(help=N_("A PDF edition (e.g. the A5 bulletin)."), show_default=False, dir_okay=False, metavar="FILE.pdf")],
-    mode: Annotated[str, typer.Option("--mode", "-m", help=N_("booklet (fold and staple) or 2up (cut)."), metavar="MODE")] = "booklet",
+    source: Annotated[Path, typer.Argument(help=N_("A PDF edition (e.g. the A5 bulletin)."), show_default=False, dir_okay=False, metavar=N_("FILE.pdf"))],
+    mode: Annotated[str, typer.Option("--mode", "-m", help=N_("booklet (fold and staple) or 2up (cut)."), metavar=N_("MODE"))] = "booklet",
     signature: Annotated[
-        str | None, typer.Option("--signature", callback=_at_least_one, help=N_("Booklet in folded groups of N sheets."), metavar="N")
+        str | None, typer.Option("--signature", callback=_at_least_one, help=N_("Booklet in folded groups of N sheets."), metavar=N_("N"))
     ] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help=N_("Output PDF (default: beside the source, -booklet.pdf)."), metavar="FILE.pdf")
+        Path | None, typer.Option("--out", "-o", help=N_("Output PDF (default: beside the source, -booklet.pdf)."), metavar=N_("FILE.pdf"))
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only problems."))] = False,
     verbose: VerboseOption = False,
@@ -454,7 +467,7 @@ def impose_(
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise UsageError(_("cannot read {path}: {reason}").format(path=source, reason=exc.strerror), path=source) from None
+        raise UsageError(_("cannot read {path}: {reason}").format(path=source, reason=reason(exc)), path=source) from None
     if looks_imposed(data):
         show([Problem(_("its pages are wider than tall: is it imposed already? (imposing it again sets two sheets side by side)"),
                       path=source, severity="warning", hint=_("give the edition's own PDF, with its pages as they are read"))], Path.cwd())  # fmt: skip
@@ -465,7 +478,7 @@ def impose_(
         count, paper = sheets(imposed)
         said = _("wrote {path} ({size:.0f} KiB): {sheets} of {paper}, printed on both sides")
         out.print(safe(said.format(path=shown(target), size=len(imposed) / 1024, sheets=counted(count, "sheet", "sheets"), paper=paper)))
-        guide(mode)
+        guide(mode, signature)
 
 
 @command(help=N_(
@@ -501,15 +514,15 @@ def check(
 
 
 @command("import", help=N_(
-        "Turn scraped text pages and saved HTML pages into article files under articles/YYYY/MM/."
+        "Turn scraped text pages, saved HTML pages, Word documents and Markdown articles into article files under articles/YYYY/MM/."
     ))
 @reports_errors
 def import_(
-    sources: Annotated[list[Path], typer.Argument(help=N_("Scraped text pages or saved HTML pages."), show_default=False, metavar="SOURCE...")],
+    sources: Annotated[list[Path], typer.Argument(help=N_("Scraped text pages, saved HTML pages, Word documents (.docx) or Markdown articles."), show_default=False, metavar=N_("SOURCE..."))],
     force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing article file."))] = False,
-    section: Annotated[str | None, typer.Option(help=N_("Section for the new articles."), metavar="SECTION")] = None,
+    section: Annotated[str | None, typer.Option(help=N_("Section for the new articles."), metavar=N_("SECTION"))] = None,
     date: Annotated[
-        str | None, typer.Option(help=N_("Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM])."), metavar="DATE")
+        str | None, typer.Option(help=N_("Date for sources without one (YYYY-MM-DD or DD/MM/YYYY [HH:MM])."), metavar=N_("DATE"))
     ] = None,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
@@ -526,6 +539,11 @@ def import_(
             failed.extend(exc.problems)
             continue
         out.print(line(safe(proj.relative(done.path)), _(" (already imported, unchanged)") if done.unchanged else ""))
+        if done.review:
+            doubts = _("imported with doubts (confidence {confidence:.0%}): {doubts}").format(
+                confidence=done.confidence, doubts="; ".join(done.review))
+            show([Problem(doubts, path=done.path, severity="warning",
+                          hint=_("compare it with the original page, correct it, then remove the 'review' field"))], Path.cwd())  # fmt: skip
         # Pictures left out and dates ignored always, one line each; the other notes on request.
         show([Problem(warning, path=source, severity="warning") for warning in done.warnings], Path.cwd())
         if verbose or done.encoding:
@@ -543,9 +561,9 @@ def import_(
     ))
 @reports_errors
 def new(
-    folder: Annotated[Path, typer.Argument(help=N_("Folder to create the newsroom in."), show_default=False, metavar="DIR")],
-    name: Annotated[str, typer.Option(help=N_("The publication's name."), metavar="NAME")] = "Báo Mẫu",
-    publisher: Annotated[str | None, typer.Option(help=N_("The publisher (default: the name)."), metavar="NAME")] = None,
+    folder: Annotated[Path, typer.Argument(help=N_("Folder to create the newsroom in."), show_default=False, metavar=N_("DIR"))],
+    name: Annotated[str, typer.Option(help=N_("The publication's name."), metavar=N_("NAME"))] = "Báo Mẫu",
+    publisher: Annotated[str | None, typer.Option(help=N_("The publisher (default: the name)."), metavar=N_("NAME"))] = None,
     verbose: VerboseOption = False,
 ) -> None:
     from .scaffold import create

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError, validation_problems
-from .interface import N_, _
+from .interface import N_, _, reason
 
 CONFIG_NAME = "pressbook.toml"
 
@@ -294,7 +294,7 @@ def load_config(path: Path) -> Config:
             _("not UTF-8 text (byte {byte})").format(byte=exc.start), path=path, hint=_("save it as UTF-8")
         ) from None
     except OSError as exc:
-        raise ConfigError(_("cannot read: {reason}").format(reason=exc.strerror), path=path) from None
+        raise ConfigError(_("cannot read: {reason}").format(reason=reason(exc)), path=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

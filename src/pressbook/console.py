@@ -76,6 +76,15 @@ def line(*parts: Text | str) -> Text:
     return Text.assemble(*parts)
 
 
+def _seconds(value: float) -> str:
+    """A time as the interface's language writes it: "1.4 s", "1,4 giây"."""
+    from babel.numbers import format_decimal
+
+    from .interface import language
+
+    return _("{seconds} s").format(seconds=format_decimal(value, "0.0", locale=language()))
+
+
 # The build's stages as the time line names them.
 _LAPS = {"check": N_("check"), "load": N_("load"), "html": N_("html"), "pdf": N_("pdf"),
          "preflight": N_("preflight"), "impose": N_("impose"), "epub": N_("epub")}  # fmt: skip
@@ -106,7 +115,7 @@ def report(result: Built, quiet: bool) -> None:
         pages = ", " + counted(output.pages, "page", "pages") if output.pages else ""
         out.print(safe(_("wrote {path} ({size:.0f} KiB{pages})").format(path=shown(output.path), size=output.size / 1024, pages=pages)))
     if result.timings:
-        laps = " · ".join(f"{_(_LAPS.get(name, name))} {seconds:.1f} s" for name, seconds in result.timings)
+        laps = " · ".join(f"{_(_LAPS.get(name, name))} {_seconds(seconds)}" for name, seconds in result.timings)
         cache = (
             " · " + _("{rendered} rendered, {reused} from cache").format(rendered=result.rendered, reused=result.reused)
             if result.rendered or result.reused else ""
@@ -184,8 +193,9 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def guide(mode: str) -> None:
-    """How to print and fold an imposed PDF, in the interface's language."""
+def guide(mode: str, signature: int | None = None) -> None:
+    """How to print and fold an imposed PDF, in the interface's language (a booklet in folded
+    groups of sheets is folded group by group, not as one)."""
     from .pdf.impose import PRINTING_GUIDE
 
-    out.print(line(Text(_("How to print:"), style="bold"), " ", _(PRINTING_GUIDE[mode])))
+    out.print(line(Text(_("How to print:"), style="bold"), " ", _(PRINTING_GUIDE["signatures" if mode == "booklet" and signature else mode]).format(sheets=signature)))

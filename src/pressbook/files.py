@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .errors import OutputError
-from .interface import N_, _
+from .interface import N_, _, reason
 
 
 # Temporary files and folders are named `.<name>.pressbook-<pid>-<8 random>.part`: a name only
@@ -34,14 +34,14 @@ def _part_prefix(path: Path) -> str:
 
 def _output_error(exc: OSError, path: Path) -> OutputError:
     """An OSError met while writing `path`, as an error that names it and says what to do."""
-    reason = exc.strerror or str(exc)
+    said = reason(exc)
     if exc.errno == errno.ENOSPC:
         hint = _("free some space on the disk")
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         hint = _("the folder cannot be written to; choose another folder with --out")
     else:
         hint = _("choose another folder with --out")
-    return OutputError(_("cannot be written: {reason}").format(reason=reason), path=path, hint=hint)
+    return OutputError(_("cannot be written: {reason}").format(reason=said), path=path, hint=hint)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

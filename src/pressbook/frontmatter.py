@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ArticleError
-from .interface import _
+from .interface import _, reason
 
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same rules, faster
 
@@ -95,7 +95,7 @@ def parse(front: str, path: Path, first_line: int) -> tuple[dict[str, Any], dict
         if "constructor" in problem:
             problem = _("uses a YAML tag that builds objects, which articles may not do")
         raise ArticleError(
-            _("front matter is not valid YAML: {problem}").format(problem=problem),
+            _("front matter is not valid YAML: {problem}").format(problem=reason(problem)),
             path=path,
             line=(mark.line + first_line) if mark else first_line,
             hint=_("fields are 'name: value' lines; quote values containing ': ' or starting with a symbol"),

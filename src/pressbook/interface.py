@@ -70,7 +70,49 @@ _PYTHON_SAYS = {
 }
 
 
-def reason(exc: BaseException) -> str:
-    """Why Python refused a value (a date, above all), in the interface's language."""
-    said = str(exc)
-    return _(_PYTHON_SAYS[said]) if said in _PYTHON_SAYS else said
+# The operating system's words for why a file could not be read or written, by error number.
+_OS_SAYS = {
+    "ENOENT": N_("no such file or folder"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("operation not permitted"),
+    "EISDIR": N_("it is a folder"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+    "ENOSPC": N_("no space left on the disk"),
+    "EROFS": N_("the disk is read-only"),
+    "EEXIST": N_("it already exists"),
+    "ELOOP": N_("a loop of links"),
+    "ENAMETOOLONG": N_("the name is too long"),
+    "EDQUOT": N_("the disk quota is used up"),
+}
+# Python's and YAML's words with a number or a name in them.
+_PATTERNS = (
+    (r"Invalid week: (?P<value>\d+)", N_("there is no week {value} in that year (weeks run from 1 to 52 or 53)")),
+    (r"year (?P<value>-?\d+) is out of range", N_("year {value} is out of range")),
+    (r"mapping values are not allowed (?:here|in this context)", N_("a ': ' inside a value (put the value in quotes)")),
+    (r"could not find expected ':'", N_("a line without 'name: value' (or a value broken over lines)")),
+    (r"found character '\\t' that cannot start any token", N_("a tab character (indent with spaces)")),
+    (r"found undefined alias.*", N_("a '*' at the start of a value (put the value in quotes)")),
+    (r"found character '(?P<value>.)' that cannot start any token", N_("a value starting with '{value}' (put the value in quotes)")),
+)
+
+
+def reason(exc: BaseException | str) -> str:
+    """Why Python, the operating system or YAML refused something (a date, a file, a line), in
+    the interface's language: English keeps their own words."""
+    import errno
+    import re
+
+    said = exc if isinstance(exc, str) else (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
+    if language() == "en":
+        return said
+    if isinstance(exc, OSError) and exc.errno is not None:
+        name = errno.errorcode.get(exc.errno, "")
+        if name in _OS_SAYS:
+            return _(_OS_SAYS[name])
+    if said in _PYTHON_SAYS:
+        return _(_PYTHON_SAYS[said])
+    for pattern, words in _PATTERNS:
+        found = re.fullmatch(pattern, said.strip())
+        if found:
+            return _(words).format(**found.groupdict())
+    return said

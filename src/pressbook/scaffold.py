@@ -10,7 +10,7 @@ from string import Template
 
 from .config import CONFIG_NAME
 from .errors import OutputError, UsageError
-from .interface import _
+from .interface import _, reason
 
 
 def template_dir() -> Path:
@@ -41,7 +41,7 @@ def create(target: Path, name: str = "Báo Mẫu", publisher: str | None = None)
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else target
         raise OutputError(
-            _("cannot be written: {reason}").format(reason=exc.strerror or exc), path=where, hint=_("choose another folder")
+            _("cannot be written: {reason}").format(reason=reason(exc)), path=where, hint=_("choose another folder")
         ) from None
 
 

@@ -24,6 +24,11 @@ PRINTING_GUIDE = {
         "Print two-sided, flip on short edge; landscape paper; scale 100% (actual size). "
         "Stack the sheets in the order they come out, fold the stack in half and staple on the fold."
     ),
+    "signatures": N_(
+        "Print two-sided, flip on short edge; landscape paper; scale 100% (actual size). "
+        "Take the sheets in groups of {sheets} as they come out, fold each group in half, lay the folded "
+        "groups on top of each other in order and bind them along the folds (sew, glue, or staple through the side)."
+    ),
     "2up": N_(
         "Print two-sided, flip on short edge; landscape paper; scale 100% (actual size). "
         "Cut each sheet in half down the middle, then lay the left halves on top of the right halves."
