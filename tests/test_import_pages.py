@@ -165,3 +165,14 @@ def test_a_page_typed_for_the_vntime_font_is_converted(newsroom, tmp_path) -> No
     assert article.title == title
     assert "đồng bào các dân tộc đã đổ về chợ" in article.body and "Chính quyền địa phương" in article.body
     assert article.date.isoformat() == "2012-12-25T10:03:00+07:00"
+
+
+def test_the_extractors_own_log_lines_do_not_reach_the_editor(newsroom, tmp_path) -> None:
+    """trafilatura warns of the markup it meets ("empty link: ..."), which Python prints on
+    stderr when nothing else handles it: silenced while pages are read."""
+    import logging
+
+    logging.getLogger("trafilatura").setLevel(logging.NOTSET)
+    import_source(_page(tmp_path, OLD_PAGE), newsroom.project)
+    assert not logging.getLogger("trafilatura").isEnabledFor(logging.WARNING)
+    assert not logging.getLogger("readability").isEnabledFor(logging.WARNING)

@@ -61,13 +61,14 @@ def test_a_lead_loses_its_dateline_tag_and_related_links(written: str, lead: str
         ("Theo VnExpress", None, "VnExpress"),
         ("Hoàng Hà - Báo Điện Biên Phủ", "Hoàng Hà", "Báo Điện Biên Phủ"),
         ("Minh Anh (tổng hợp)", "Minh Anh", None),
+        ("Theo Hồ Hương", "Hồ Hương", None),
     ],
 )
 def test_a_closing_byline_gives_the_people_and_the_source(line: str, author: str | None, source: str | None) -> None:
     assert newsrules.credit(line) == newsrules.Credit(author, source)
 
 
-@pytest.mark.parametrize("line", ["Admin", "Nhóm PV", "Ban Biên tập", "Báo Điện Biên Phủ", "Xem thêm các bài khác của chuyên mục"])
+@pytest.mark.parametrize("line", ["Admin", "Nhóm PV", "Ban Biên tập", "Báo Điện Biên Phủ", "Xem thêm các bài khác của chuyên mục", "Theo", "Nguồn:"])
 def test_a_credit_to_a_site_or_a_team_names_no_author(line: str) -> None:
     found = newsrules.credit(line)
     assert found is None or found.author is None
@@ -80,6 +81,7 @@ def test_metadata_naming_the_site_is_no_author(value: str) -> None:
 
 def test_metadata_naming_a_person_is_kept() -> None:
     assert newsrules.author_metadata("Nguyễn Hùng") == "Nguyễn Hùng"
+    assert newsrules.author_metadata("Theo Hồ Hương") == "Hồ Hương"
     assert newsrules.author_metadata("Dân trí", site="Dân trí") is None
 
 

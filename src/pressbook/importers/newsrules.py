@@ -161,7 +161,7 @@ def credit(line: str) -> Credit | None:
     line = " ".join(line.strip().strip("*_").split()).strip(" ")
     if not re.search(r"(?:^|[\s.])[A-ZĐ]\.$", line):
         line = line.rstrip(" .")  # a full stop, not an initial's ("H.V.")
-    if not line or len(line) > 120:
+    if not line or len(line) > 120 or line.casefold().rstrip(":") in ("theo", "nguồn", "tác giả", "nguồn tin"):
         return None
     theo = re.match(r"^(?:theo|nguồn|nguồn tin|nguồn:)\s*:?\s*(?P<rest>.+)$", line, re.IGNORECASE)
     if theo:
@@ -175,6 +175,8 @@ def credit(line: str) -> Credit | None:
         split = re.match(r"^(?P<who>.+?)\s*[-–—/]\s*(?P<where>[^-–—/]+)$", rest)
         if split and is_person(split.group("who")) and _OUTLETS.search(split.group("where")):
             return Credit(split.group("who").strip(), split.group("where").strip())
+        if is_person(rest) and not _OUTLETS.search(rest):
+            return Credit(rest, None)  # "Theo Hồ Hương": the writer of a story taken from elsewhere
         return Credit(None, rest)
     paren = re.match(r"^(?P<who>[^()]+?)\s*\((?P<where>[^()]+)\)$", line)
     who = paren.group("who").strip() if paren else line
@@ -189,10 +191,13 @@ def credit(line: str) -> Credit | None:
 
 def author_metadata(value: str, site: str = "") -> str | None:
     """An author named in a page's metadata, or None when it names the site, a company or a team
-    ("baodantridientu", "VCCorp", "SEO; Traffic Team")."""
+    ("baodantridientu", "VCCorp", "SEO; Traffic Team"); "Theo Hồ Hương" names Hồ Hương."""
     value = " ".join(value.split()).strip(" ,;")
     if not value or value.startswith("http"):
         return None
+    if re.match(r"(?i)theo\b", value):
+        found = credit(value)
+        return found.author if found else None
     if site and bare(site).replace(" ", "") in bare(value).replace(" ", ""):
         return None
     return value if is_person(value) and not _OUTLETS.search(value) else None
@@ -277,7 +282,8 @@ def dates(text: str, tz: tzinfo, *, year: int | None = None, month_first: bool =
             continue
         if not 1990 <= moment.year <= 2100:
             continue
-        weight = bool(parts.get("weekday")) * 2 + bool(parts.get("hour")) * 2 + bool(written_year and len(written_year) == 4)
+        # A publication line has a time; a site's "today" in its header has a weekday, no time.
+        weight = bool(parts.get("weekday")) + bool(parts.get("hour")) * 3 + bool(written_year and len(written_year) == 4)
         found.append(Found(moment, match.start(), weight))
     return found
 

@@ -189,7 +189,8 @@ def _printed_date(tree: etree._Element, title: str, url: str, html_text: str, pr
     """The publication date as the page prints it near the headline (pages without metadata)."""
     for junk in tree.xpath("//script | //style | //noscript"):
         junk.drop_tree() if junk.getparent() is not None else None
-    page = " ".join(tree.text_content().split())
+    shown = tree.find("body")
+    page = " ".join((shown if shown is not None else tree).text_content().split())
     at = page.find(title[:40]) if title else -1
     years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", url) or re.findall(r"/(?:19|20)\d{2}(?!\d)", page)
     year = int(years[0].lstrip("/")) if years else None
@@ -199,7 +200,13 @@ def _printed_date(tree: etree._Element, title: str, url: str, html_text: str, pr
 
 def _extraction(html_text: str, *, precise: bool) -> Any:
     """trafilatura's reading of a page: its body as XML, and its metadata."""
+    import logging
+
     from trafilatura import bare_extraction
+
+    # Its notes on the page's markup ("empty link: ...") are not the editor's business.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("readability").setLevel(logging.ERROR)
 
     return bare_extraction(
         html_text, include_images=True, include_tables=True, include_formatting=True, include_links=True,
@@ -253,6 +260,8 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
         wrong = 1 <= hours <= 3 and rest <= 180  # whole hours apart, to the minute the page prints
         if wrong:
             moment = printed  # the metadata's time zone is wrong (17:08 written "+08:00"): the page's is right
+    if moment and printed and (moment.hour, moment.minute) == (0, 0) and moment.date() == printed.date():
+        moment = printed  # the metadata gives the day only; the page prints the time too
     moment = moment or printed
     if moment is None:
         moment, dated_by = _moment(str(getattr(document, "date", "") or ""), project, ignored), "guess"
