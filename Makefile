@@ -25,6 +25,7 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 100,1000 --repeat 3
+	$(BIN)/python benchmarks/serve.py --repeat 5
 
 # Mutation testing of the text rules, the edition, front matter and the scraped-page importer:
 # what share of small bugs planted in them the tests catch (scripts/mutation, about 2 minutes).

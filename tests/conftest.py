@@ -14,6 +14,7 @@ import pytest
 from pressbook.build import BuildOptions, Built, build
 from pressbook.config import Project, load_project
 
+pytest_plugins = ["tests.browser"]  # `browser` and `page`: Debian's chromium through Playwright
 REPO = Path(__file__).resolve().parent.parent
 # PRESSBOOK_CORPUS names it where the tests run from a copy of the repository (mutation testing).
 CORPUS = Path(os.environ.get("PRESSBOOK_CORPUS") or REPO.parent / "shared" / "corpus")

@@ -556,6 +556,29 @@ def import_(
         raise typer.Exit(1)
 
 
+@command("serve", help=N_(
+        "Open the newsroom in a browser: its editions, each article as the print layout sets it (updated "
+        "when its file is saved), an \"In bài viết\" PDF for each article, and a Build button.\n\n"
+        "Serves 127.0.0.1 (this computer only) unless --host says otherwise."
+    ))
+@reports_errors
+def serve_(
+    host: Annotated[str, typer.Option("--host", help=N_("The address to listen on."), metavar=N_("HOST"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help=N_("The port to listen on."), metavar=N_("PORT"))] = 8000,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    from .serve import LOCAL_HOSTS, serve
+
+    proj = _project(project)
+    if host not in LOCAL_HOSTS:
+        show([Problem(_("listening on {host}: anyone who can reach this computer can read the newsroom and start builds").format(host=host),
+                      severity="warning", hint=_("use --host 127.0.0.1 unless the network is trusted"))], Path.cwd())  # fmt: skip
+    shown_host = f"[{host}]" if ":" in host else host
+    out.print(safe(_("Serving {name} at http://{host}:{port}/ (Ctrl-C to stop)").format(name=proj.config.publication.name, host=shown_host, port=port)))
+    serve(proj.root, host, port)
+
+
 @command(help=N_(
         "Create a fresh newsroom: pressbook.toml, articles/, layouts/, fonts/, issues/."
     ))

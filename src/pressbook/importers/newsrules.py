@@ -175,18 +175,24 @@ def credit(line: str) -> Credit | None:
         split = re.match(r"^(?P<who>.+?)\s*[-–—/]\s*(?P<where>[^-–—/]+)$", rest)
         if split and is_person(split.group("who")) and _OUTLETS.search(split.group("where")):
             return Credit(split.group("who").strip(), split.group("where").strip())
-        if is_person(rest) and not _OUTLETS.search(rest):
+        if is_person(rest) and not _OUTLETS.search(rest) and _full_name(rest):
             return Credit(rest, None)  # "Theo Hồ Hương": the writer of a story taken from elsewhere
         return Credit(None, rest)
     paren = re.match(r"^(?P<who>[^()]+?)\s*\((?P<where>[^()]+)\)$", line)
     who = paren.group("who").strip() if paren else line
-    if is_person(who) and not _OUTLETS.search(who):
+    if is_person(who) and not _OUTLETS.search(who) and _full_name(who):
         return Credit(who, None)
     # "Hoàng Hà - Báo Điện Biên Phủ": a writer, then the paper the story comes from.
     split = re.match(r"^(?P<who>.+?)\s+[-–—]\s+(?P<where>[^-–—]+)$", line)
     if split and is_person(split.group("who")) and _OUTLETS.search(split.group("where")):
         return Credit(split.group("who").strip(), split.group("where").strip())
     return None
+
+
+def _full_name(name: str) -> bool:
+    """A Vietnamese name has two syllables or more, or is written in initials ("H.V."); one word
+    alone ("Forbes", "VnEconomy") is an outlet more often than a person."""
+    return all(len(p.split()) >= 2 or "." in p for p in re.split(r"\s+[-–—&,]\s+|\s+và\s+|\s*,\s*", name) if p.strip())
 
 
 def author_metadata(value: str, site: str = "") -> str | None:

@@ -237,6 +237,12 @@ class Body:
                 return None
             found = newsrules.credit(self.texts[-back])
             if found is not None and (found.author or found.source):
+                outlet = self.texts[-1].strip(" *_") if back == 2 else ""
+                if back == 2 and found.source is None and len(outlet.split()) <= 3 and not outlet.endswith("."):
+                    # "Theo Thanh Xuân" over "VnEconomy": the writer, then where it was first printed.
+                    found = newsrules.Credit(found.author, outlet)
+                    del self.blocks[-2:], self.texts[-2:]
+                    return found
                 del self.blocks[-back], self.texts[-back]
                 return found
         return None
