@@ -42,9 +42,9 @@ def _skip_without_browser() -> None:
         pytest.skip("PRESSBOOK_NO_BROWSER=1: the browser tests are skipped")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # its threads end with the module: test_pieces needs a process without them
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless, launched by Playwright once for the session."""
+    """Debian's chromium, headless, launched by Playwright once for each test module."""
     _skip_without_browser()
     try:
         from playwright.sync_api import Error, sync_playwright

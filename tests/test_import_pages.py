@@ -176,3 +176,10 @@ def test_the_extractors_own_log_lines_do_not_reach_the_editor(newsroom, tmp_path
     import_source(_page(tmp_path, OLD_PAGE), newsroom.project)
     assert not logging.getLogger("trafilatura").isEnabledFor(logging.WARNING)
     assert not logging.getLogger("readability").isEnabledFor(logging.WARNING)
+
+
+def test_a_writer_over_the_paper_it_comes_from_gives_author_and_source(newsroom, tmp_path) -> None:
+    page = OLD_PAGE.replace("<p>Theo Hoàng Hà (Báo Điện Biên Phủ)</p>", '<p style="text-align:right">Theo <strong>Thanh Xuân</strong></p><p><em>VnEconomy</em></p>')
+    article = read_markdown(import_source(_page(tmp_path, page), newsroom.project).path, newsroom.project.config.tz)
+    assert (article.author, article.source) == ("Thanh Xuân", "VnEconomy")
+    assert article.body.rstrip().endswith("những ngày chợ phiên cuối năm.")

@@ -62,13 +62,15 @@ def test_a_lead_loses_its_dateline_tag_and_related_links(written: str, lead: str
         ("Hoàng Hà - Báo Điện Biên Phủ", "Hoàng Hà", "Báo Điện Biên Phủ"),
         ("Minh Anh (tổng hợp)", "Minh Anh", None),
         ("Theo Hồ Hương", "Hồ Hương", None),
+        ("Theo Forbes", None, "Forbes"),
+        ("Theo Forbes, Newsweek", None, "Forbes, Newsweek"),
     ],
 )
 def test_a_closing_byline_gives_the_people_and_the_source(line: str, author: str | None, source: str | None) -> None:
     assert newsrules.credit(line) == newsrules.Credit(author, source)
 
 
-@pytest.mark.parametrize("line", ["Admin", "Nhóm PV", "Ban Biên tập", "Báo Điện Biên Phủ", "Xem thêm các bài khác của chuyên mục", "Theo", "Nguồn:"])
+@pytest.mark.parametrize("line", ["Admin", "Nhóm PV", "Ban Biên tập", "Báo Điện Biên Phủ", "Xem thêm các bài khác của chuyên mục", "Theo", "Nguồn:", "VnEconomy"])
 def test_a_credit_to_a_site_or_a_team_names_no_author(line: str) -> None:
     found = newsrules.credit(line)
     assert found is None or found.author is None

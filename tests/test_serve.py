@@ -112,3 +112,18 @@ def test_fifty_requests_at_once_are_served(client) -> None:
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
         codes = list(pool.map(lambda address: client.get(address).status_code, addresses))
     assert codes == [200] * 50
+
+
+def test_serving_beyond_this_computer_warns(newsroom, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import pressbook.serve
+    from pressbook.cli import app
+
+    started = []
+    monkeypatch.setattr(pressbook.serve, "serve", lambda root, host, port: started.append((host, port)))
+    local = CliRunner().invoke(app, ["serve", "--project", str(newsroom.root)])
+    wide = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9000", "--project", str(newsroom.root)])
+    assert started == [("127.0.0.1", 8000), ("0.0.0.0", 9000)]
+    assert "warning" not in local.stderr
+    assert "anyone who can reach this computer" in wide.stderr
