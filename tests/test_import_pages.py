@@ -183,3 +183,19 @@ def test_a_writer_over_the_paper_it_comes_from_gives_author_and_source(newsroom,
     article = read_markdown(import_source(_page(tmp_path, page), newsroom.project).path, newsroom.project.config.tz)
     assert (article.author, article.source) == ("Thanh Xuân", "VnEconomy")
     assert article.body.rstrip().endswith("những ngày chợ phiên cuối năm.")
+
+
+def test_a_credit_in_the_pages_own_source_element(newsroom, tmp_path) -> None:
+    page = OLD_PAGE.replace("<p>Theo Hoàng Hà (Báo Điện Biên Phủ)</p>", '<div class="singular-source">Theo <strong>Forbes</strong></div>')
+    article = read_markdown(import_source(_page(tmp_path, page), newsroom.project).path, newsroom.project.config.tz)
+    assert (article.author, article.source) == (None, "Forbes")
+    assert "Forbes" not in article.body
+
+
+def test_a_date_inside_the_story_is_not_its_publication_date() -> None:
+    from zoneinfo import ZoneInfo
+
+    from pressbook.importers import newsrules
+
+    text = "Tiêu đề bài báo. " + "Nội dung dài của bài báo. " * 40 + "Quy định có hiệu lực từ ngày 06/01/2023."
+    assert newsrules.page_date(text, ZoneInfo("Asia/Ho_Chi_Minh"), near=0) is None

@@ -297,11 +297,16 @@ def dates(text: str, tz: tzinfo, *, year: int | None = None, month_first: bool =
 def page_date(text: str, tz: tzinfo, *, near: int = 0, year: int | None = None, month_first: bool = False) -> datetime | None:
     """The date a page was published on, from the dates it prints: the surest reading, and of
     those the one nearest the headline (at `near` in `text`)."""
-    found = dates(text, tz, year=year, month_first=month_first)
+    # A date in the story ("từ ngày 06/01/2023") is not when it was published: only a date with
+    # a time or a weekday, or one printed close to the headline, says that.
+    found = [f for f in dates(text, tz, year=year, month_first=month_first) if f.weight >= 3 or abs(f.at - near) <= NEAR]
     if not found:
         return None
     best = max(found, key=lambda f: (f.weight, -abs(f.at - near)))
     return best.moment
+
+
+NEAR = 400  # characters from the headline within which a bare date may be its date
 
 
 def is_dateline(text: str, tz: tzinfo) -> bool:

@@ -154,6 +154,24 @@ def _headline(tree: etree._Element, ld: dict[str, Any], document: Any, page_titl
     return (named or headings or [cleaned])[0]
 
 
+_CREDIT_CLASS = (
+    "//*[contains(@class,'source') or contains(@class,'author') or contains(@class,'byline')"
+    " or contains(@class,'tacgia') or contains(@class,'tac-gia') or contains(@class,'signature')]"
+)
+
+
+def _credit_marked(tree: etree._Element) -> tuple[newsrules.Credit | None, str]:
+    """The credit an element the page marks as such holds (class "singular-source", "author",
+    "byline", "tacgia"): "Theo <strong>Forbes</strong>"; and its text."""
+    for node in tree.xpath(_CREDIT_CLASS):
+        said = " ".join(node.text_content().split())
+        if 2 <= len(said) <= 80:
+            found = newsrules.credit(said)
+            if found is not None and (found.author or found.source):
+                return found, said
+    return None, ""
+
+
 def _credit_after(tree: etree._Element, last: str) -> newsrules.Credit | None:
     """The byline a page prints after the article's last paragraph, outside what the extractor
     kept ("<strong>XUÂN LONG</strong>" under the share buttons): the first short line that
@@ -298,12 +316,20 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     body.drop_datelines(project.config.tz)
     if not lead:
         lead = body.take_lead()
+    marked, said = _credit_marked(tree)
+    if marked is not None and body.texts and body.texts[-1].strip(" *_") and body.texts[-1].strip(" *_") in said:
+        del body.blocks[-1], body.texts[-1]  # the credit's name, kept without its "Theo"
     closing = body.take_credit() or (_credit_after(tree, body.texts[-1]) if body.texts else None)
     source = None
     if closing is not None:
         source = closing.source
         if closing.author:
             authors = [closing.author]  # the byline as printed, over the metadata
+    elif marked is not None:
+        # A credit in the page's own byline element: its source, and its author where the
+        # metadata names none (the element often runs several names together).
+        source = marked.source
+        authors = authors or ([marked.author] if marked.author else [])
     return {
         "title": title,
         "date": moment,
