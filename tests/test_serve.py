@@ -127,3 +127,17 @@ def test_serving_beyond_this_computer_warns(newsroom, monkeypatch) -> None:
     assert started == [("127.0.0.1", 8000), ("0.0.0.0", 9000)]
     assert "warning" not in local.stderr
     assert "anyone who can reach this computer" in wide.stderr
+
+
+def test_an_edition_shows_small_pictures_of_its_built_pages(client) -> None:
+    from pressbook.build import build
+    from pressbook.config import load_project
+    from pressbook.options import BuildOptions
+
+    assert 'class="thumbs"' not in client.get("/e/2017-01").text  # nothing built yet
+    build(load_project(client.newsroom.root), BuildOptions(issue="2017-01", formats=("pdf",)))
+    page = client.get("/e/2017-01")
+    assert 'src="/e/2017-01/pages/1.png"' in page.text and ".pdf" in page.text
+    picture = client.get("/e/2017-01/pages/1.png")
+    assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
+    assert client.get("/e/2017-01/pages/999.png").status_code == 404

@@ -556,6 +556,32 @@ def import_(
         raise typer.Exit(1)
 
 
+@command("site", help=N_(
+        "Write a static website of every edition: covers by year, each edition's contents and downloads, a page "
+        "per article with its \"In bài viết\" PDF, an OPDS catalogue for reading apps, an Atom feed and a sitemap.\n\n"
+        "Put the folder on any static host, or open its index.html. Only what changed is made again."
+    ))
+@reports_errors
+def site_(
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help=N_("The site's folder (default: build/site/)."), file_okay=False, metavar=N_("DIR"))] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help=N_("The address the site will have, e.g. https://baosonnguyen.vn/ban-in/ (for the sitemap)."), metavar=N_("URL"))] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only problems."))] = False,
+    project: ProjectOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    from .publish.site import build_site
+
+    proj = _project(project)
+    with Bars(err.is_terminal and not quiet) as bars:
+        site = build_site(proj, out_dir, base_url, bars)
+    show(site.warnings, Path.cwd())
+    if not quiet:
+        said = _("wrote {path}: {editions}, {written} files changed, {kept} unchanged").format(
+            path=shown(site.out / "index.html"), editions=counted(len(site.editions), "edition", "editions"),
+            written=site.written, kept=site.kept)  # fmt: skip
+        out.print(safe(said))
+
+
 @command("serve", help=N_(
         "Open the newsroom in a browser: its editions, each article as the print layout sets it (updated "
         "when its file is saved), an \"In bài viết\" PDF for each article, and a Build button.\n\n"
