@@ -46,7 +46,7 @@ def test_help_lists_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     listed = set(re.findall(r"^│ (\w+) ", result.stdout, re.M))
-    assert listed == {"build", "print", "impose", "preflight", "list", "check", "import", "serve", "new"}, result.stdout
+    assert listed == {"build", "print", "impose", "preflight", "list", "check", "import", "serve", "site", "new"}, result.stdout
 
 
 def test_new_scaffolds_a_working_newsroom(tmp_path, monkeypatch) -> None:

@@ -21,7 +21,7 @@ CATALOG = SOURCE / "locale" / "vi" / "LC_MESSAGES" / "pressbook.po"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "counted": (2, 3)}
 VI = {"LANG": "vi_VN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "COLUMNS": "80"}
 EN = {"LANG": "C.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "COLUMNS": "80"}
-COMMANDS = ["list", "build", "print", "preflight", "impose", "check", "import", "serve", "new"]
+COMMANDS = ["list", "build", "print", "preflight", "impose", "check", "import", "serve", "site", "new"]
 
 # English words that are never Vietnamese (so not "in", "to", "an", "a": those are) and never
 # part of a name, a path or a format pressbook shows as written.

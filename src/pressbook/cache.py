@@ -52,7 +52,7 @@ def tool_versions() -> str:
             parts.append(f"{name}=?")
     # The code that renders, records and joins pieces is part of the key too (an edited checkout
     # must not reuse pieces made by older code).
-    parts.append(code_digest("pdf/weasy.py", "pdf/passes.py", "pdf/pool.py", "pdf/join.py", "pdf/pieces.py", "html/fonts.py"))
+    parts.append(code_digest("pdf/weasy.py", "pdf/passes.py", "pdf/tags.py", "pdf/pool.py", "pdf/join.py", "pdf/pieces.py", "html/fonts.py"))
     return ";".join(parts)
 
 

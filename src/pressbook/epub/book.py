@@ -83,7 +83,8 @@ class Ebook:
     toc: tuple[TocSection, ...]
     resources: tuple[Resource, ...]
     cover: Resource
-    accessibility: tuple[tuple[str, str], ...]
+    # (property, value, language of the value when it is not the book's) for the package's <meta>
+    accessibility: tuple[tuple[str, str, str | None], ...]
 
 
 @dataclass
@@ -285,27 +286,7 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
     resources = [Resource("styles/book.css", "text/css", css.encode("utf-8")), *font_resources]
     resources += sorted(pictures.resources.values(), key=lambda r: r.name)
 
-    has_images = bool(pictures.resources)
-    access_modes = ["textual", "visual"] if has_images else ["textual"]
-    accessibility = [("schema:accessMode", m) for m in access_modes]
-    accessibility += [("schema:accessModeSufficient", "textual")]
-    accessibility += [
-        ("schema:accessibilityFeature", f)
-        for f in ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability")
-    ]
-    if has_images:
-        accessibility.append(("schema:accessibilityFeature", "alternativeText"))
-    accessibility.append(("schema:accessibilityHazard", "none"))
-    accessibility.append(
-        (
-            "schema:accessibilitySummary",
-            "Văn bản đầy đủ theo thứ tự đọc, có mục lục và tiêu đề phân cấp; ảnh có chú thích làm văn bản thay thế; "
-            "người đọc có thể đổi cỡ chữ và màu nền."
-            if language == "vi"
-            else "Full text in reading order with a table of contents and headings; pictures carry their captions "
-            "as alternative text; readers can change the type size and colours.",
-        )
-    )
+    accessibility = _accessibility(language, pub.publisher, has_images=bool(pictures.resources))
     documents, outside = _own_files_only(documents, {r.name for r in resources} | {cover.name} | {d.name for d in documents})
     pictures.warnings.extend(outside)
     ebook = Ebook(
@@ -323,9 +304,44 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
         toc=tuple(toc),
         resources=tuple(resources),
         cover=cover,
-        accessibility=tuple(accessibility),
+        accessibility=accessibility,
     )
     return ebook, pictures.warnings
+
+
+# The accessibility the e-book claims (EPUB Accessibility 1.1), which Ace by DAISY checks
+# (tests/test_ace.py): every page has its language, title, headings in order, ARIA roles matching
+# its epub:type, pictures with alternative text; the nav has the contents and landmarks.
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+_SUMMARY = {
+    "vi": "Văn bản đầy đủ theo thứ tự đọc, có mục lục, mốc điều hướng và tiêu đề phân cấp; ảnh có chú thích làm "
+    "văn bản thay thế; người đọc có thể đổi cỡ chữ, phông chữ và màu nền. "
+    "Ấn phẩm đáp ứng EPUB Accessibility 1.1 và WCAG 2.1 mức AA.",
+    "en": "Full text in reading order with a table of contents, landmarks and headings; pictures carry their "
+    "captions as alternative text; readers can change the type size, typeface and colours. "
+    "This publication meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA.",
+}
+
+
+def _accessibility(language: str, certifier: str, *, has_images: bool) -> tuple[tuple[str, str, str | None], ...]:
+    """The package's accessibility metadata: how the book can be read, what helps, its hazards
+    (none), a summary in the edition's language (English where there is none in it), and the
+    conformance the publisher claims."""
+    modes = ["textual", "visual"] if has_images else ["textual"]
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if has_images:
+        features.append("alternativeText")
+    base = language.split("-")[0].lower()
+    summary, summary_language = (_SUMMARY[base], None) if base in _SUMMARY else (_SUMMARY["en"], "en")
+    return (
+        *(("schema:accessMode", mode, None) for mode in modes),
+        ("schema:accessModeSufficient", "textual", None),
+        *(("schema:accessibilityFeature", feature, None) for feature in features),
+        ("schema:accessibilityHazard", "none", None),
+        ("schema:accessibilitySummary", summary, summary_language),
+        ("dcterms:conformsTo", CONFORMS_TO, None),
+        ("a11y:certifiedBy", certifier, None),
+    )
 
 
 # What a page of the book may refer to: its own files. Layouts are not trusted (they are shared

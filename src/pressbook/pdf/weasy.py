@@ -18,7 +18,7 @@ from weasyprint import CSS, HTML, LOGGER, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
 from ..callbacks import Guard
-from . import passes
+from . import passes, tags
 
 
 class ProjectFetcher(URLFetcher):
@@ -159,6 +159,32 @@ def _portable_picture_names(pictures: dict, readable: Sequence[Path]) -> None:
         picture.id = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
 
 
+# Tagged PDF (pdf/ua-1, pdf/ua-2, the "a" levels of PDF/A): what WeasyPrint's tags leave to do.
+# A picture with an empty `alt` is decorative (HTML's own rule): in a tagged PDF that is an
+# artifact, not a figure without alternative text; WeasyPrint's complaint about it goes too.
+_NO_ALT = 'Image "{src}" has no required alt description'
+
+
+def _decorative_pictures(document) -> set[tuple[int, tuple[float, float, float, float]]]:  # noqa: ANN001
+    """The page and box (the `/BBox` WeasyPrint gives its figure tag, in CSS pixels) of every
+    picture whose `alt` is empty, as laid out (private attributes, as in `blank_pages`)."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+
+    found = set()
+    for number, page in enumerate(document.pages):
+        boxes = [page._page_box]  # noqa: SLF001
+        while boxes:
+            box = boxes.pop()
+            box = getattr(box, "_box", box)  # an absolutely placed box's placeholder
+            if isinstance(box, ReplacedBox) and box.element is not None and box.element_tag == "img":
+                alt = box.element.get("alt")
+                if alt is not None and not alt.strip():
+                    x, y = box.content_box_x(), box.content_box_y()
+                    found.add((number, (x, y, x + box.width, y + box.height)))
+            boxes.extend(getattr(box, "children", ()))
+    return found
+
+
 def render_pdf(
     html: str,
     *,
@@ -226,12 +252,19 @@ def render_pdf(
         blanks = blank_pages(document)
         _no_attachment_or_file_links(document)
         _portable_picture_names(pictures, fetcher.readable)
+        decorative = _decorative_pictures(document) if variant else set()
         data = document.write_pdf(
             pdf_variant=variant,
             pdf_identifier=identifier,
             # Attachments are never wanted: neither an article nor a layout may embed a file.
             attachments=[],
         )
+        if variant:  # a tagged variant is finished here (the others have no structure tree)
+            data = tags.finish_tags(data, decorative)
+            empty = {img.get("src") for img in root.iter("img") if not (img.get("alt") or "").strip()}
+            empty -= {img.get("src") for img in root.iter("img") if img.get("alt") is None}
+            said = {_NO_ALT.format(src=src) for src in empty}
+            collector.messages[:] = [m for m in collector.messages if m not in said]
     finally:
         LOGGER.removeHandler(collector)
         LOGGER.setLevel(previous)
