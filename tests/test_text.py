@@ -285,3 +285,11 @@ def test_a_long_slug_is_cut_between_words_never_inside_one(title: str) -> None:
         cut_after = sum(len(s) for s in syllables[:kept]) + kept - 1  # where the slug's last syllable ends
         if kept < len(syllables):
             assert cut_after not in inside, (limit, slug)
+
+
+def test_a_title_with_letters_that_fold_to_two_is_segmented_without_error() -> None:
+    """"ß" folds to "ss", "Æ" to "ae": the segmenter's words are found in the title all the same."""
+    from pressbook import words
+
+    assert words._segment("000000000000000000¢¢¢0©¢§®Æß℠") == ()
+    assert words._segment("Straße Phát triển kinh tế") == ((7, 17), (18, 25))

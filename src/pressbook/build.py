@@ -230,8 +230,14 @@ def _build(
         if progress:
             progress("epub", 0, 1)
         from .epub import book, pack
+        from .pdf import pagemap
 
-        ebook, more = book.build_ebook(kit, edition, cache=cache)
+        # The print edition's pages, marked in the e-book where each begins: when both are made,
+        # in the paper's own layout (the e-book's name is the same in every layout).
+        own = options.layout in (None, project.config.edition.layout)
+        pages = pagemap.page_starts(result.data) if "pdf" in options.formats and own else ()
+        source = f"{kit.publication.name} – {edition.title} ({printed}.pdf)" if pages else None
+        ebook, more = book.build_ebook(kit, edition, cache=cache, print_pages=pages, print_source=source)
         warnings += [w for w in more if w not in warnings]
         data = pack.pack(ebook)
         target = folder / f"{stem}.epub"

@@ -57,8 +57,9 @@ def _segment(title: str) -> tuple[tuple[int, int], ...]:
     from underthesea import word_tokenize  # loaded only when a headline is set
 
     # Each character of the title that the skeleton keeps, by its place in the title.
-    places = [i for i, ch in enumerate(title) if _skeleton(ch)]
-    letters = "".join(_skeleton(title[i]) for i in places)
+    # (one place per letter of the skeleton: "ß" keeps two, "ss", both at the place of the ß)
+    places = [i for i, ch in enumerate(title) for _letter in _skeleton(ch)]
+    letters = "".join(_skeleton(ch) for ch in title)
     spans, cursor = [], 0
     for token in word_tokenize(title):
         wanted = _skeleton(token)

@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from .. import i18n, images
+from . import pagebreaks
 from ..articles import Article
 from ..cache import Cache, code_digest, file_digest
 from ..config import Publication
@@ -85,6 +86,7 @@ class Ebook:
     cover: Resource
     # (property, value, language of the value when it is not the book's) for the package's <meta>
     accessibility: tuple[tuple[str, str, str | None], ...]
+    source: str | None = None  # the print edition whose pages the book marks (dc:source)
 
 
 @dataclass
@@ -229,9 +231,12 @@ def _cover(kit: Kit, edition: Edition, cache: Cache) -> tuple[bytes, str, list[P
     return png, line, refused
 
 
-def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tuple[Ebook, list[Problem]]:
+def build_ebook(
+    kit: Kit, edition: Edition, *, cache: Cache | None = None, print_pages: Sequence[str | None] = (), print_source: str | None = None
+) -> tuple[Ebook, list[Problem]]:
     """The whole e-book of an edition, as data; `cache` keeps converted pictures, font subsets
-    and the cover between builds."""
+    and the cover between builds. With `print_pages` (the first words of each page of the print
+    edition `print_source`) it marks where each print page begins, and lists them in the nav."""
     if not edition.articles:
         raise EditionError(_("issue '{issue}' selects no articles").format(issue=edition.id))
     problems = glyph_problems(edition.articles, kit.fonts, edition)
@@ -262,19 +267,25 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
     documents = [
         page("epub/cover.xhtml", f"{TEXT}/cover.xhtml", labels["cover"], cover_src="../images/cover.png", book_title=book_title),
         page("epub/title.xhtml", f"{TEXT}/title.xhtml", edition.title, line=line),
-        ContentDocument(
-            f"{TEXT}/nav.xhtml",
-            labels["contents"],
-            layouts.render(
-                env, "epub/nav.xhtml",
-                {**context_base, "title": labels["contents"], "toc": toc, "first": first_href, "strip": TEXT + "/"},
-            ).encode("utf-8"),  # fmt: skip
-            ("nav",),
-        ),
         *chapters,
         page("epub/colophon.xhtml", f"{TEXT}/colophon.xhtml", labels["colophon"], line=line, moment=moment,
              count=len(edition.articles), identifier=book_id),  # fmt: skip
     ]
+    page_list: list[dict[str, str]] = []
+    if print_pages:
+        # The print edition's pages: a marker where each begins, and the nav's page-list.
+        documents, breaks = pagebreaks.mark(documents, print_pages)
+        page_list = [{"number": str(b.number), "href": f"{b.document.removeprefix(TEXT + '/')}#{b.anchor}"} for b in breaks]
+    nav = ContentDocument(
+        f"{TEXT}/nav.xhtml",
+        labels["contents"],
+        layouts.render(
+            env, "epub/nav.xhtml",
+            {**context_base, "title": labels["contents"], "toc": toc, "first": first_href, "strip": TEXT + "/", "page_list": page_list},
+        ).encode("utf-8"),  # fmt: skip
+        ("nav",),
+    )
+    documents.insert(2, nav)
     fonts = kit.fonts
     font_resources, font_css = _fonts(fonts, _visible_text(documents), kit.epub.subset_fonts, pictures.cache)
     # The families the fonts folder names (or [style] chooses), as in print.
@@ -286,7 +297,7 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
     resources = [Resource("styles/book.css", "text/css", css.encode("utf-8")), *font_resources]
     resources += sorted(pictures.resources.values(), key=lambda r: r.name)
 
-    accessibility = _accessibility(language, pub.publisher, has_images=bool(pictures.resources))
+    accessibility = _accessibility(language, pub.publisher, has_images=bool(pictures.resources), print_pages=bool(page_list))
     documents, outside = _own_files_only(documents, {r.name for r in resources} | {cover.name} | {d.name for d in documents})
     pictures.warnings.extend(outside)
     ebook = Ebook(
@@ -305,6 +316,7 @@ def build_ebook(kit: Kit, edition: Edition, *, cache: Cache | None = None) -> tu
         resources=tuple(resources),
         cover=cover,
         accessibility=accessibility,
+        source=print_source if page_list else None,
     )
     return ebook, pictures.warnings
 
@@ -323,7 +335,9 @@ _SUMMARY = {
 }
 
 
-def _accessibility(language: str, certifier: str, *, has_images: bool) -> tuple[tuple[str, str, str | None], ...]:
+def _accessibility(
+    language: str, certifier: str, *, has_images: bool, print_pages: bool = False
+) -> tuple[tuple[str, str, str | None], ...]:
     """The package's accessibility metadata: how the book can be read, what helps, its hazards
     (none), a summary in the edition's language (English where there is none in it), and the
     conformance the publisher claims."""
@@ -331,6 +345,8 @@ def _accessibility(language: str, certifier: str, *, has_images: bool) -> tuple[
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_images:
         features.append("alternativeText")
+    if print_pages:
+        features += ["pageBreakMarkers", "printPageNumbers", "pageNavigation"]
     base = language.split("-")[0].lower()
     summary, summary_language = (_SUMMARY[base], None) if base in _SUMMARY else (_SUMMARY["en"], "en")
     return (

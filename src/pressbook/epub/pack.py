@@ -39,6 +39,8 @@ def _book(ebook: Ebook) -> epub.EpubBook:
     book.add_metadata("DC", "publisher", ebook.publisher)
     book.add_metadata("DC", "date", ebook.date)
     book.add_metadata("DC", "description", ebook.description)
+    if ebook.source:
+        book.add_metadata("DC", "source", ebook.source)
     for subject in ebook.subjects:
         book.add_metadata("DC", "subject", subject)
     if ebook.rights:
