@@ -108,11 +108,15 @@ def output_stem(project: Project, edition_id: str, options: BuildOptions | None 
     return "-".join(parts)
 
 
-def build(project: Project, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Built:
+def build(
+    project: Project, options: BuildOptions = BuildOptions(), progress: Progress | None = None, *, renderer: Renderer | None = None
+) -> Built:
     """Build one edition in the asked formats; nothing is written if any article is broken.
 
     A build whose options, watched folders and every file the last identical build used are
-    unchanged does nothing ("up to date")."""
+    unchanged does nothing ("up to date"). A `renderer` given is shared (several editions built
+    by one pool of workers, see archive.py): used, and left running."""
+    shared = renderer
     from .html.kit import make_kit
 
     clock = _Clock()
@@ -123,8 +127,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
     if done is not None:
         clock.lap("check")
         return Built(None, tuple(Output(*o) for o in done[0]), done[1], tuple(clock.laps), up_to_date=True)
-    renderer = None
-    if "pdf" in options.formats:
+    if "pdf" in options.formats and renderer is None:
         from .pdf.pool import start_renderer
 
         # Before anything reports progress: a progress display may start a thread.
@@ -137,7 +140,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(), progress: Pr
         with _segmentations(cache), Guard():
             result, inputs = _build(project, kit, options, renderer=renderer, progress=progress, clock=clock, cache=cache)
     finally:
-        if renderer is not None:
+        if renderer is not None and renderer is not shared:
             renderer.close()
     uptodate.record(
         cache, key, [(o.path, o.format, o.size, o.pages) for o in result.outputs], [w.format() for w in result.warnings],

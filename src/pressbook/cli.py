@@ -357,6 +357,10 @@ def build(
     marks: MarksOption = None,
     bleed: BleedOption = None,
     grayscale: GreyOption = False,
+    each: Annotated[
+        str | None,
+        typer.Option("--each", help=N_("Build every edition of the --issue: month, week or day (e.g. --issue 2017 --each month, --issue 2016-12..2017-02 --each month)."), metavar=N_("PERIOD")),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=N_("Print only problems."))] = False,
     project: ProjectOption = None,
     verbose: VerboseOption = False,
@@ -370,11 +374,43 @@ def build(
         marks=marks, bleed=bleed, grayscale=grayscale, jobs=jobs, use_cache=not no_cache,
     )  # fmt: skip
     proj = _project(project)
+    if each is not None or (issue and ".." in issue):
+        _build_each(proj, options, each or "month", quiet)
+        return
     with Bars(err.is_terminal and not quiet) as bars:
         result = build_edition(proj, options, bars)
     report(result, quiet)
     if impose and not quiet:
         guide(impose, signature)
+
+
+def _build_each(proj: Any, options: Any, each: str, quiet: bool) -> None:
+    """Every edition of the range, one pool of workers for all; a summary table; exit 1 if one failed."""
+    from .archive import build_each
+
+    with Bars(err.is_terminal and not quiet) as bars:
+        made = build_each(proj, options, each, bars)
+    table = Table(title=counted(len(made), "edition", "editions"))
+    for name, justify in ((N_("Edition"), "left"), (N_("Articles"), "right"), (N_("Pages"), "right"),
+                          (N_("Time"), "right"), (N_("From cache"), "right")):  # fmt: skip
+        table.add_column(_(name), justify=justify)  # type: ignore[arg-type]
+    for one in made:
+        if one.built is None:
+            show(one.problems, Path.cwd())
+            table.add_row(safe(one.issue), "–", "–", f"{one.seconds:.1f} s", "", style="red")
+            continue
+        built = one.built
+        pages = sum(o.pages or 0 for o in built.outputs if o.format == "pdf")
+        articles = str(len(built.edition.articles)) if built.edition is not None else "="
+        cache = _("up to date") if built.up_to_date else f"{built.reused}/{built.reused + built.rendered}"
+        table.add_row(safe(one.issue), articles, str(pages or "="), f"{one.seconds:.1f} s", cache)
+    if not quiet:
+        out.print(table)
+    failed = [one for one in made if one.failed]
+    if failed:
+        err.print(_("{failed} of {count} not built (above); the others were.").format(
+            failed=len(failed), count=counted(len(made), "edition", "editions")), style="red")  # fmt: skip
+        raise typer.Exit(1)
 
 
 @command("print", help=N_(
