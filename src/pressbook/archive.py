@@ -101,7 +101,8 @@ def build_each(project: Project, options: BuildOptions, each: str, progress: bui
     if "pdf" in options.formats:
         from .pdf.pool import start_renderer
 
-        renderer = start_renderer(project_cache(project.root, options.use_cache), options.jobs, None)
+        cache = project_cache(project.root, options.use_cache)
+        renderer = start_renderer(cache, options.jobs, None, cluster=options.cluster or project.config.cluster.scheduler)
     made: list[Made] = []
     try:
         for number, issue in enumerate(chosen):

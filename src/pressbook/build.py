@@ -131,7 +131,7 @@ def build(
         from .pdf.pool import start_renderer
 
         # Before anything reports progress: a progress display may start a thread.
-        renderer = start_renderer(cache, options.jobs, progress)
+        renderer = start_renderer(cache, options.jobs, progress, cluster=options.cluster or project.config.cluster.scheduler)
     if progress:
         progress("load", 0, 1)
     try:

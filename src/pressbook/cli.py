@@ -357,6 +357,10 @@ def build(
     marks: MarksOption = None,
     bleed: BleedOption = None,
     grayscale: GreyOption = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help=N_("Render the pages on a Dask cluster: its scheduler's address, tcp://HOST:PORT (needs pressbook[cluster])."), metavar=N_("ADDRESS")),
+    ] = None,
     each: Annotated[
         str | None,
         typer.Option("--each", help=N_("Build every edition of the --issue: month, week or day (e.g. --issue 2017 --each month, --issue 2016-12..2017-02 --each month)."), metavar=N_("PERIOD")),
@@ -371,7 +375,7 @@ def build(
     options = BuildOptions(
         issue=issue, formats=parse_formats(format), layout=layout, out_dir=out_dir, sections=tuple(section),
         tags=tuple(tag), skip_invalid=skip_invalid, pdf_variant=pdf_variant, impose=impose, signature=signature,
-        marks=marks, bleed=bleed, grayscale=grayscale, jobs=jobs, use_cache=not no_cache,
+        marks=marks, bleed=bleed, grayscale=grayscale, jobs=jobs, use_cache=not no_cache, cluster=cluster,
     )  # fmt: skip
     proj = _project(project)
     if each is not None or (issue and ".." in issue):

@@ -115,6 +115,12 @@ class EpubSettings(_Frozen):
     subset_fonts: bool = True
 
 
+class ClusterSettings(_Frozen):
+    """Where a build's pages are rendered when not on this machine: a Dask scheduler."""
+
+    scheduler: str | None = None  # tcp://HOST:PORT; --cluster overrides it
+
+
 def _toml(value: object) -> str:
     """A value as it is written in TOML, for messages: "9.5pt", 3, true."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (str, bool, int, float)) else repr(value)
@@ -208,6 +214,7 @@ class Config(_Frozen):
     style: Style = Style()
     epub: EpubSettings = EpubSettings()
     security: SecuritySettings = SecuritySettings()
+    cluster: ClusterSettings = ClusterSettings()
 
     @property
     def tz(self) -> ZoneInfo:

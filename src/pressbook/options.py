@@ -54,6 +54,7 @@ class BuildOptions:
     # How the work is done, not what it makes: left out of the output's key.
     jobs: int | None = None  # processes rendering at once (default: every CPU)
     use_cache: bool = True
+    cluster: str | None = None  # a Dask scheduler (tcp://HOST:PORT) rendering the pages instead
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "formats", parse_formats(self.formats))
@@ -73,9 +74,10 @@ class BuildOptions:
             raise UsageError(_("--jobs must be at least 1"), field="jobs")
 
     def key(self) -> dict[str, Any]:
-        """What decides the outputs' bytes (every option but `jobs` and `use_cache`)."""
+        """What decides the outputs' bytes (every option but how the work is done: `jobs`,
+        `use_cache`, `cluster`; a cluster makes the same bytes)."""
         values = dataclasses.asdict(self)
-        for how in ("jobs", "use_cache"):
+        for how in ("jobs", "use_cache", "cluster"):
             del values[how]
         for unordered in ("formats", "sections", "tags"):  # --format epub,pdf builds what pdf,epub does
             values[unordered] = sorted(values[unordered])

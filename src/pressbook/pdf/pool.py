@@ -240,6 +240,14 @@ class Renderer:
             )  # fmt: skip
         return self._pool
 
+    def _pooled(self) -> bool:
+        """Whether tasks go to the workers (else they are rendered here, one by one)."""
+        return self.jobs > 1
+
+    def _submit(self, task: Task) -> concurrent.futures.Future:
+        """Hand one task to the workers (a cluster's renderer sends it packed, see cluster.py)."""
+        return self._executor().submit(_render, task)
+
     def warm(self) -> None:
         """Start the workers now, so that their start-up overlaps with preparing the HTML."""
         if self.jobs > 1:
@@ -274,7 +282,7 @@ class Renderer:
             self._done[ticket] = cached
             self.reused += 1
             self._tick(stage)
-        elif self.jobs > 1:
+        elif self._pooled():
             heapq.heappush(self._waiting, (priority, ticket))
             self._feed()
         else:
@@ -287,7 +295,7 @@ class Renderer:
         busy = sum(1 for future in self._futures.values() if not future.done())
         while self._waiting and busy < self.jobs:
             *_, ticket = heapq.heappop(self._waiting)
-            self._futures[ticket] = self._executor().submit(_render, self._tickets[ticket][0])
+            self._futures[ticket] = self._submit(self._tickets[ticket][0])
             busy += 1
 
     def unfinished(self, tickets: Sequence[int]) -> int:
@@ -329,9 +337,21 @@ class Renderer:
         return self.wait([self.start(task, stage) for task in tasks])
 
 
-def start_renderer(cache: Cache, jobs: int | None, progress: Progress | None) -> Renderer:
+def start_renderer(
+    cache: Cache, jobs: int | None, progress: Progress | None, cluster: str | None = None
+) -> Renderer:
     """A renderer for one build. Its workers start at once, so that their start-up (importing
-    WeasyPrint) overlaps with reading the articles and writing the HTML."""
+    WeasyPrint) overlaps with reading the articles and writing the HTML.
+
+    With `cluster` (a Dask scheduler's address, `tcp://host:port`) the pieces are rendered by
+    that cluster's workers, as many at a time as they have threads (`jobs` is not used); Dask
+    is imported only then (pdf/cluster.py)."""
+    if cluster is not None:
+        from .cluster import cluster_renderer
+
+        renderer: Renderer = cluster_renderer(cache, cluster, progress)
+        renderer.warm()
+        return renderer
     renderer = Renderer(cache, max(1, jobs or os.cpu_count() or 1), progress)
     renderer.warm()
     return renderer
