@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import text
+from .. import images, text
 from ..articles import FrontMatter, dumps, front_matter_problems, parse_date
 from .charsets import UndecodableError, decode
 from ..config import Project
@@ -238,3 +238,22 @@ _TAG = re.compile(r"^(?:\([^()]{2,30}\)|[A-ZĐ][A-ZĐ0-9.]{1,9}(?:\s[A-ZĐ]{1,6}
 def has_lead_tag(paragraph: str) -> bool:
     """Whether a paragraph starts with a paper's tag: 'ĐBP - ', 'SN - ', '(Dân trí) - '."""
     return bool(_TAG.match(paragraph))
+
+
+def picture_beside(address: str, folder: Path, not_beside: str) -> tuple[Path | None, str | None]:
+    """The picture file a relative `address` names inside `folder` (a saved page's, or an
+    article's), checked to be a real picture; or, instead, the warning that leaves it out. Only
+    files inside `folder` ever come along: a source names files its author chose."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        local = (folder / unquote(urlsplit(address).path)).resolve()
+        if not (local.is_file() and local.is_relative_to(folder.resolve())):
+            raise images.ImageRefused(not_beside)
+        if local.suffix.lower() not in images.SUFFIXES:
+            raise images.ImageRefused(_("is not a picture file (.png, .jpg, .gif, .webp)"))
+        images.verify(local)
+    except (OSError, ValueError) as refused:
+        said = refused if isinstance(refused, images.ImageRefused) else _("is not a usable file name")
+        return None, _("image '{src}' {reason}; left out").format(src=address[:80], reason=said)
+    return local, None

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from .. import frontmatter, images, text
+from .. import frontmatter, text
 from ..articles import DateOutOfRange, parse_date
 from ..config import Project
 from ..errors import ArticleError, ImportSourceError
 from ..interface import _
-from . import Draft, ImportOptions, decode_source
+from . import decode_source, Draft, ImportOptions, picture_beside
 
 # A picture in Markdown: ![alt](address "title").
 _PICTURE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)(?P<title>\s+\"[^\"\n]*\")?\)")
@@ -67,16 +67,9 @@ def _pictures(body: str, folder: Path, slug: str) -> tuple[str, list[tuple[Path,
         parts = urlsplit(src)
         if parts.scheme or src.startswith("#"):
             return match.group(0)
-        try:
-            local = (folder / unquote(parts.path)).resolve()
-            if not (local.is_file() and local.is_relative_to(folder.resolve())):
-                raise images.ImageRefused(_("is not beside the article"))
-            if local.suffix.lower() not in images.SUFFIXES:
-                raise images.ImageRefused(_("is not a picture file (.png, .jpg, .gif, .webp)"))
-            images.verify(local)
-        except (OSError, ValueError) as refused:
-            reason = refused if isinstance(refused, images.ImageRefused) else _("is not a usable file name")
-            warnings.append(_("image '{src}' {reason}; left out").format(src=src[:80], reason=reason))
+        local, refused = picture_beside(src, folder, _("is not beside the article"))
+        if local is None:
+            warnings.append(refused or "")
             return ""
         if local not in taken:
             taken[local] = f"{slug}-{len(pictures) + 1}{local.suffix.lower()}"

@@ -10,13 +10,13 @@ import re
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .. import images, text
+from .. import text
 from ..interface import _
-from . import escape_markdown, newsrules
+from . import escape_markdown, newsrules, picture_beside
 from .scraped import CHROME
 
 # Thumbnail sizes in image URLs: related-article teasers and author avatars, not article photos.
@@ -110,16 +110,9 @@ class Body:
         if not parts.scheme:
             # Only real pictures from the page's own folder (a saved page names files that
             # its author chose: never copy anything else into the newsroom).
-            try:
-                local = (self.folder / unquote(parts.path)).resolve()
-                if not (local.is_file() and local.is_relative_to(self.folder.resolve())):
-                    raise images.ImageRefused(_("is not beside the page"))
-                if local.suffix.lower() not in images.SUFFIXES:
-                    raise images.ImageRefused(_("is not a picture file (.png, .jpg, .gif, .webp)"))
-                images.verify(local)
-            except (OSError, ValueError) as refused:
-                reason = refused if isinstance(refused, images.ImageRefused) else _("is not a usable file name")
-                self.warnings.append(_("image '{src}' {reason}; left out").format(src=src[:80], reason=reason))
+            local, refused = picture_beside(src, self.folder, _("is not beside the page"))
+            if local is None:
+                self.warnings.append(refused or "")
                 return
             name = f"{self.slug}-{len(self.images) + 1}{local.suffix.lower()}"
             self.images.append((local, name))
