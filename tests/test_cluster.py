@@ -23,7 +23,8 @@ from pypdf import PdfReader
 from pressbook.build import BuildOptions, build
 from pressbook.cache import Cache
 from pressbook.config import load_project
-from pressbook.errors import UsageError
+from pressbook.archive import build_each
+from pressbook.errors import ClusterError, ClusterLost, UsageError
 from pressbook.pdf import cluster, pool
 
 from .conftest import REPO
@@ -258,6 +259,75 @@ def test_a_build_survives_a_worker_killed_mid_build(dask_cluster, tmp_path, monk
     pages, texts, titles = _reading(outcome["path"])
     assert (pages, texts, titles) == _reading(local)
     dask_cluster.wait_for(2)
+
+
+def test_a_piece_that_kills_every_worker_is_a_clear_error(dask_cluster, tmp_path, monkeypatch) -> None:
+    """Dask gives up on a task whose workers all died (KilledWorker, after its own retries and
+    ours); the build says so in its own words, writes nothing, and the cluster goes on."""
+    root = _newsroom(tmp_path / "newsroom")
+    original = cluster.ClusterRenderer._submit
+
+    def submit(self, task):  # noqa: ANN001, ANN202 - the first section piece kills its worker
+        if task.kind == "sections" and not getattr(self, "_killed", False):
+            self._killed = True
+            return self._executor().submit(os._exit, 3)
+        return original(self, task)
+
+    monkeypatch.setattr(cluster.ClusterRenderer, "_submit", submit)
+    out = tmp_path / "out"
+    with pytest.raises(ClusterError) as caught:
+        _build(root, "2017-01", out, monkeypatch, dask_cluster.address)
+    assert not isinstance(caught.value, ClusterLost)
+    message = str(caught.value)
+    assert dask_cluster.address in message and "every worker that took it died" in message
+    assert "workers' logs" in message
+    assert type(caught.value.__cause__).__name__ == "KilledWorker"  # Dask's error is the cause, not the message
+    assert not out.exists() or not any(out.iterdir())
+    dask_cluster.wait_for(2)  # the nannies started the workers again
+
+
+def test_a_lost_scheduler_stops_an_archive_build_with_a_clear_error(tmp_path) -> None:
+    """The scheduler dies mid-build: the build stops within seconds with an error naming it,
+    rather than failing each edition left or waiting for ever; what was being built is not
+    written, and no half-written file is left."""
+    (tmp_path / "dask").mkdir()
+    own = Cluster(tmp_path / "dask")  # its own cluster: this test kills the scheduler
+    root = _newsroom(tmp_path / "newsroom")
+    out = tmp_path / "out"
+    outcome: dict = {}
+    submitted = threading.Event()
+    original = cluster.ClusterRenderer._submit
+
+    def submit(self, task):  # noqa: ANN001, ANN202
+        future = original(self, task)
+        submitted.set()
+        return future
+
+    def run() -> None:
+        options = BuildOptions(issue="2017", formats=("pdf",), use_cache=False, out_dir=out, cluster=own.address)
+        try:
+            outcome["made"] = build_each(load_project(root), options, "month")
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            outcome["error"] = exc
+        outcome["ended"] = time.perf_counter()
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(cluster.ClusterRenderer, "_submit", submit)
+            thread = threading.Thread(target=run)
+            thread.start()
+            assert submitted.wait(120)
+            os.killpg(own.scheduler.pid, signal.SIGKILL)
+            killed = time.perf_counter()
+            thread.join(120)
+        assert not thread.is_alive(), "the build still waits for the lost scheduler"
+    finally:
+        own.stop()
+    error = outcome.get("error")
+    assert isinstance(error, ClusterLost), outcome
+    assert own.address in str(error) and "lost the Dask scheduler" in str(error)
+    assert outcome["ended"] - killed < 15
+    assert not any(path.name.startswith(".") or path.suffix != ".pdf" for path in out.rglob("*") if path.is_file())
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path) -> None:

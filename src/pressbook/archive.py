@@ -12,7 +12,7 @@ from . import build as builder
 from .cache import project_cache
 from .config import Project
 from .edition import Period, parse_issue
-from .errors import PressbookError, Problem, UsageError
+from .errors import ClusterLost, PressbookError, Problem, UsageError
 from .interface import N_, _
 from .options import BuildOptions
 
@@ -118,6 +118,8 @@ def build_each(project: Project, options: BuildOptions, each: str, progress: bui
                 continue
             try:
                 built = builder.build(project, replace(options, issue=issue, skip_invalid=True), None, renderer=renderer)
+            except ClusterLost:
+                raise  # no edition left can be built there
             except PressbookError as exc:
                 made.append(Made(issue, None, exc.problems, time.perf_counter() - started))
                 continue

@@ -116,6 +116,15 @@ class EditionError(PressbookError):
     """An edition cannot be selected or assembled."""
 
 
+class ClusterError(PressbookError):
+    """A piece could not be rendered on the Dask cluster the build was sent to."""
+
+
+class ClusterLost(ClusterError):
+    """The Dask scheduler went away during a build: nothing more can be rendered there, so an
+    archive build stops rather than failing every edition left."""
+
+
 # pydantic's error types in an editor's words: what is wrong, and what to write instead (marked
 # for the catalog; translated where a problem is made).
 _WORDS = {

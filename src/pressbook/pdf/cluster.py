@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from ..cache import Cache, file_digest
-from ..errors import UsageError
+from ..errors import ClusterError, ClusterLost, UsageError
 from ..interface import _
 from .pool import Progress, Renderer, Task, _render, _warm
 
@@ -246,6 +246,7 @@ class ClusterRenderer(Renderer):
     threads; a task whose worker dies is run again on another."""
 
     client: Any = field(default=None, repr=False)
+    address: str = ""
     _remote: concurrent.futures.Executor | None = field(default=None, repr=False)
 
     def _pooled(self) -> bool:
@@ -258,6 +259,28 @@ class ClusterRenderer(Renderer):
 
     def _submit(self, task: Task) -> concurrent.futures.Future:
         return self._executor().submit(render_packed, pack(task))
+
+    def _result(self, future: concurrent.futures.Future) -> dict[str, Any]:
+        """The result, or the two ways a cluster fails a build said as what happened and what to
+        do: every worker that took the piece died (Dask's KilledWorker, after its retries and
+        ours), or the scheduler went away (Dask cancels every future it held)."""
+        from distributed import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            raise ClusterError(
+                _("a piece could not be rendered on the Dask cluster at {address}: every worker that took it died")
+                .format(address=self.address),
+                hint=_("look in the workers' logs for why (often memory: give them more with `dask worker --memory-limit`); "
+                       "this edition was not written"),
+            ) from exc
+        except concurrent.futures.CancelledError as exc:
+            raise ClusterLost(
+                _("lost the Dask scheduler at {address} during the build").format(address=self.address),
+                hint=_("this edition was not written; start the scheduler again and run the build again "
+                       "(the pieces already made are in the cache)"),
+            ) from exc
 
     def warm(self) -> None:
         """Import the renderer in every worker now (they may have just started)."""
@@ -291,5 +314,5 @@ def cluster_renderer(cache: Cache, address: str, progress: Progress | None) -> C
     except BaseException:
         client.close()
         raise
-    return ClusterRenderer(cache, max(1, threads), progress, client=client)
+    return ClusterRenderer(cache, max(1, threads), progress, client=client, address=address)
 

@@ -248,6 +248,10 @@ class Renderer:
         """Hand one task to the workers (a cluster's renderer sends it packed, see cluster.py)."""
         return self._executor().submit(_render, task)
 
+    def _result(self, future: concurrent.futures.Future) -> dict[str, Any]:
+        """A finished task's result (a cluster's renderer puts its failures in a user's words)."""
+        return future.result()
+
     def warm(self) -> None:
         """Start the workers now, so that their start-up overlaps with preparing the HTML."""
         if self.jobs > 1:
@@ -325,7 +329,7 @@ class Renderer:
             finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in sorted(finished, key=running.__getitem__):
                 del self._futures[running[future]]
-                self._finish(running[future], future.result())
+                self._finish(running[future], self._result(future))
         for ticket in tickets:
             if ticket not in self._done:
                 self._queued.remove(ticket)
