@@ -66,7 +66,8 @@ class Cluster:
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [str(BIN / "dask"), *arguments], stdout=out, stderr=subprocess.STDOUT, cwd=self.folder,
-                env=_environment() | {"TMPDIR": str(self.folder)}, start_new_session=True,
+                env=_environment() | {"TMPDIR": str(self.folder), "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"},
+                start_new_session=True,
             )  # fmt: skip
         self.processes.append(process)
         return process
@@ -362,3 +363,29 @@ def test_a_local_build_never_imports_dask(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_the_compose_file_starts_a_scheduler_and_workers_as_the_readme_says() -> None:
+    """deploy/dask: the image installs pressbook with its cluster extra from files that exist; the
+    workers reach the scheduler by its service name, one thread each, profiler off (README)."""
+    import yaml
+
+    folder = REPO / "deploy" / "dask"
+    compose = yaml.safe_load((folder / "compose.yaml").read_text(encoding="utf-8"))
+    scheduler, worker = compose["services"]["scheduler"], compose["services"]["worker"]
+    assert scheduler["command"][:2] == ["dask", "scheduler"] and "8786:8786" in scheduler["ports"]
+    assert (folder / scheduler["build"]["context"]).resolve() == REPO.resolve()
+    assert (folder / scheduler["build"]["context"] / scheduler["build"]["dockerfile"]).resolve() == (folder / "Dockerfile").resolve()
+    command = worker["command"]
+    assert command[:3] == ["dask", "worker", "tcp://scheduler:8786"]
+    assert command[command.index("--nthreads") + 1] == "1"
+    assert worker["environment"]["DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED"] == "False"
+    assert worker["image"] == scheduler["image"]
+    dockerfile = (folder / "Dockerfile").read_text(encoding="utf-8")
+    assert "[cluster]" in dockerfile
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            *sources, _target = line.split()[1:]
+            assert all((REPO / source).exists() for source in sources), line
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in readme and "deploy/dask/compose.yaml" in readme
