@@ -199,3 +199,48 @@ def test_a_date_inside_the_story_is_not_its_publication_date() -> None:
 
     text = "Tiêu đề bài báo. " + "Nội dung dài của bài báo. " * 40 + "Quy định có hiệu lực từ ngày 06/01/2023."
     assert newsrules.page_date(text, ZoneInfo("Asia/Ho_Chi_Minh"), near=0) is None
+
+
+def _metadata_page(description: str, printed: str, extra: str = "") -> str:
+    return (
+        '<html><head><title>Mở làn riêng cho xe buýt</title>'
+        f'<meta property="og:title" content="Mở làn riêng cho xe buýt"><meta name="description" content="{description}">'
+        '<meta property="article:published_time" content="2026-10-07T08:30:00+07:00"></head><body>'
+        f'<h1>Mở làn riêng cho xe buýt</h1>{extra}{printed}{BODY}</body></html>'
+    )
+
+
+LEAD_WRITTEN = "Sau một tháng miễn phí vé, thu hút khoảng 8,5 triệu lượt khách, thành phố nghiên cứu mở làn riêng cho xe buýt."
+LEAD_METADATA = "Sau một tháng miễn phí hút khoảng 8,5 triệu lượt khách, thành phố tính mở làn đường riêng giúp xe buýt chạy nhanh."
+
+
+@pytest.mark.parametrize(
+    ("description", "printed", "extra", "lead"),
+    [
+        # The metadata's earlier wording: the lead marked "sapo" on the page is the one printed.
+        (LEAD_METADATA, f'<h2 class="content-detail-sapo">{LEAD_WRITTEN}</h2>', "", LEAD_WRITTEN),
+        # Unmarked, but nearly the same words: the printed one, without the dash after a logo.
+        (LEAD_WRITTEN.replace("thu hút", "hút"), f"<p><img src='logo.gif' alt=''>- {LEAD_WRITTEN}</p>", "", LEAD_WRITTEN),
+        # A caption that repeats the lead is not the lead.
+        (LEAD_WRITTEN, f"<p>{LEAD_WRITTEN}</p>",
+         f"<figure><img src='xe.jpg'><figcaption><p>{LEAD_WRITTEN.replace('thành phố', 'TP HCM')}</p></figcaption></figure>",
+         LEAD_WRITTEN),
+        # A place name stamped before the printed lead: the metadata's (the lead itself) stays.
+        (LEAD_WRITTEN, f'<p class="description"><span class="location-stamp">TP HCM</span>{LEAD_WRITTEN}</p>', "",
+         LEAD_WRITTEN),
+    ],
+    ids=["sapo", "unmarked", "caption", "place-stamp"],
+)
+def test_the_lead_is_the_one_the_page_prints(newsroom, tmp_path, description, printed, extra, lead) -> None:
+    done = import_source(_page(tmp_path, _metadata_page(description, printed, extra)), newsroom.project)
+    article = read_markdown(done.path, newsroom.project.config.tz)
+    assert article.lead == lead
+
+
+def test_a_printed_lead_far_from_the_metadata_is_not_taken() -> None:
+    """Only a block much like the metadata's lead replaces it: a different paragraph never does."""
+    from lxml import html
+
+    tree = html.fromstring(f"<html><body><p class='sapo'>{BODY[3:200]}</p><p>{LEAD_WRITTEN}</p></body></html>")
+    assert pagebody.printed_lead(tree, LEAD_WRITTEN) == LEAD_WRITTEN
+    assert pagebody.printed_lead(tree, "Ngắn quá.") == "Ngắn quá."

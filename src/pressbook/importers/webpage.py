@@ -19,7 +19,7 @@ from ..config import Project
 from ..errors import ImportSourceError
 from ..interface import _
 from . import Draft, ImportOptions, charsets, decode_source, newsrules
-from .pagebody import Body, comments, key, poor, unescape, words
+from .pagebody import Body, comments, key, poor, printed_lead, unescape, words
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
@@ -283,7 +283,7 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     moment = moment or printed
     if moment is None:
         moment, dated_by = _moment(str(getattr(document, "date", "") or ""), project, ignored), "guess"
-    lead = newsrules.lead(unescape(ld.get("description")) or _meta(tree, "og:description", "description"))
+    lead = printed_lead(tree, newsrules.lead(unescape(ld.get("description")) or _meta(tree, "og:description", "description")))
     if newsrules.bare(lead).startswith(newsrules.bare(title)) or newsrules.looks_like_label(lead):
         lead = ""  # the headline again, or the site's motto
     authors = [n for n in _person_names(ld.get("author")) if newsrules.author_metadata(n, site)]
