@@ -244,3 +244,34 @@ def test_a_printed_lead_far_from_the_metadata_is_not_taken() -> None:
     tree = html.fromstring(f"<html><body><p class='sapo'>{BODY[3:200]}</p><p>{LEAD_WRITTEN}</p></body></html>")
     assert pagebody.printed_lead(tree, LEAD_WRITTEN) == LEAD_WRITTEN
     assert pagebody.printed_lead(tree, "Ngắn quá.") == "Ngắn quá."
+
+
+PHOTO_STORY = (
+    "<html><body><article>"
+    "<figure><img src='https://anh.example.vn/1.jpg' data-src='https://anh.example.vn/1-lon.jpg'>"
+    "<figcaption><p>Dòng xe nối dài trên đường Điện Biên Phủ sáng nay.</p></figcaption></figure>"
+    "<figure><img src='https://anh.example.vn/2.jpg'><figcaption><p>Đến 9h30, hiện trường được thu dọn.</p>"
+    "<p>Xe qua lại bình thường.</p></figcaption></figure>"
+    "</article></body></html>"
+)
+
+
+def test_a_caption_the_extractor_dropped_is_taken_from_the_page() -> None:
+    """A photo story: the extractor gave a picture without its caption and left the caption's text
+    out altogether; the page's own caption is put back. A caption it kept as paragraphs is not
+    said twice."""
+    from lxml import etree, html
+
+    pictures = pagebody.picture_captions(html.fromstring(PHOTO_STORY))
+    assert pictures["https://anh.example.vn/1-lon.jpg"] == "Dòng xe nối dài trên đường Điện Biên Phủ sáng nay."
+    assert pictures["https://anh.example.vn/2.jpg"] == "Đến 9h30, hiện trường được thu dọn. Xe qua lại bình thường."
+    extracted = etree.fromstring(
+        "<main><graphic src='https://anh.example.vn/1-lon.jpg'/>"
+        "<graphic src='https://anh.example.vn/2.jpg'/><p>Đến 9h30, hiện trường được thu dọn.</p>"
+        "<p>Xe qua lại bình thường.</p></main>"
+    )
+    body = pagebody.Body(title="t", lead="", captions=set(), folder=Path("."), slug="t", pictures=pictures)
+    body.walk(extracted)
+    assert body.blocks[0] == "![Dòng xe nối dài trên đường Điện Biên Phủ sáng nay.](https://anh.example.vn/1-lon.jpg)"
+    assert body.blocks[1] == "![](https://anh.example.vn/2.jpg)"  # its caption is the two paragraphs after it
+    assert body.texts[2:] == ["Đến 9h30, hiện trường được thu dọn.", "Xe qua lại bình thường."]

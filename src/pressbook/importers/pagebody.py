@@ -84,8 +84,15 @@ def _is_thumbnail(src: str) -> bool:
 class Body:
     """Walks trafilatura's XML body and keeps the article's own blocks as Markdown."""
 
-    def __init__(self, *, title: str, lead: str, captions: set[str], folder: Path, slug: str) -> None:
+    def __init__(
+        self, *, title: str, lead: str, captions: set[str], folder: Path, slug: str,
+        pictures: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         self.title, self.lead, self.captions = key(title), key(lead), captions
+        # The page's own caption of each picture (by address): for a picture the extractor gave
+        # without its caption, and whose caption it left out altogether (picture_captions).
+        self.pictures = pictures or {}
+        self._uncaptioned: list[tuple[int, str, str]] = []  # (block, caption, address)
         self.folder, self.slug = folder, slug
         self.blocks: list[str] = []
         self.texts: list[str] = []  # plain text of each kept block, for tests and bylines
@@ -125,7 +132,10 @@ class Body:
                     _("image '{src}' is neither on the web nor beside the page; left out").format(src=src[:80])
                 )
             return
-        self._keep(f"![{escape_markdown(caption)}]({src.replace(' ', '%20').replace(')', '%29')})", caption)
+        address = src.replace(" ", "%20").replace(")", "%29")
+        if not caption and self.pictures.get(graphic.get("src") or ""):
+            self._uncaptioned.append((len(self.blocks), self.pictures[graphic.get("src") or ""], address))
+        self._keep(f"![{escape_markdown(caption)}]({address})", caption)
 
     @staticmethod
     def _is_teaser(element: etree._Element) -> bool:
@@ -191,6 +201,18 @@ class Body:
                 self._list(element)
             elif element.tag == "table":
                 self._table(element)
+        self._restore_captions()
+
+    def _restore_captions(self) -> None:
+        """Give a picture its caption from the page where the extractor dropped the caption's
+        text altogether (a photo story loses a reader's text so); a caption it kept as
+        paragraphs is not said again."""
+        said = key(" ".join(self.texts))
+        for index, caption, address in self._uncaptioned:
+            if key(caption)[:60] not in said:
+                self.blocks[index] = f"![{escape_markdown(caption)}]({address})"
+                self.texts[index] = caption
+        self._uncaptioned.clear()
 
     def _list(self, element: etree._Element) -> None:
         items = [i for i in element if i.tag == "item" and _plain(i)]
@@ -281,6 +303,25 @@ def poor(body: Body, lead: str) -> bool:
     return count < 80 or count < len(lead.split()) * 1.5 or comments(body)
 
 
+
+
+def picture_captions(tree: etree._Element) -> dict[str, str]:
+    """Each picture's caption as the page prints it, by every address its <img> gives (src,
+    data-src, data-original...): the text of the <figcaption> of the <figure> it is in."""
+    found: dict[str, str] = {}
+    for caption in tree.iter("figcaption"):
+        figure = caption.getparent()
+        while figure is not None and figure.tag != "figure":
+            figure = figure.getparent()
+        paragraphs = [_plain(paragraph) for paragraph in caption.iter("p")] or [_plain(caption)]
+        said = " ".join(" ".join(paragraphs).split())
+        if figure is None or not said:
+            continue
+        for picture in figure.iter("img"):
+            for name, value in picture.attrib.items():
+                if (name == "src" or name.startswith("data-")) and value.strip().startswith(("http", "/")):
+                    found.setdefault(value.strip(), said)
+    return found
 
 
 # What news sites call the printed lead in their markup ("sapo" in Vietnamese newsrooms).

@@ -19,7 +19,7 @@ from ..config import Project
 from ..errors import ImportSourceError
 from ..interface import _
 from . import Draft, ImportOptions, charsets, decode_source, newsrules
-from .pagebody import Body, comments, key, poor, printed_lead, unescape, words
+from .pagebody import Body, comments, key, picture_captions, poor, printed_lead, unescape, words
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle"}
@@ -295,10 +295,11 @@ def extract(html_text: str, *, path: Path, project: Project) -> dict[str, Any]:
     keywords = _meta(tree, "news_keywords", "keywords")
     tags = tuple(dict.fromkeys(t.strip() for t in keywords.split(",") if t.strip()))[:8] if keywords else ()
 
-    captions = _captions(tree)
+    captions, pictures = _captions(tree), picture_captions(tree)
 
     def walked(found: Any) -> Body:
-        body = Body(title=title, lead=lead, captions=captions, folder=path.parent, slug=text.slugify(title, max_length=40))
+        body = Body(title=title, lead=lead, captions=captions, folder=path.parent, slug=text.slugify(title, max_length=40),
+                    pictures=pictures)
         if found is not None and found.body is not None:
             body.walk(found.body)
         return body
