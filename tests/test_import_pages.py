@@ -275,3 +275,15 @@ def test_a_caption_the_extractor_dropped_is_taken_from_the_page() -> None:
     assert body.blocks[0] == "![Dòng xe nối dài trên đường Điện Biên Phủ sáng nay.](https://anh.example.vn/1-lon.jpg)"
     assert body.blocks[1] == "![](https://anh.example.vn/2.jpg)"  # its caption is the two paragraphs after it
     assert body.texts[2:] == ["Đến 9h30, hiện trường được thu dọn.", "Xe qua lại bình thường."]
+
+
+def test_a_video_players_countdown_and_a_topic_list_are_not_the_article() -> None:
+    from lxml import etree
+
+    extracted = etree.fromstring(
+        "<main><p>Người dân thích thú đi xe buýt miễn phí trong buổi sáng đầu tiên.</p>"
+        "<head rend='h2'>Khám phá thêm chủ đề</head><p>60 giây nữa.</p><p>Còn 60 giây nữa là đến bến.</p></main>"
+    )
+    body = pagebody.Body(title="t", lead="", captions=set(), folder=Path("."), slug="t")
+    body.walk(extracted)
+    assert body.texts == ["Người dân thích thú đi xe buýt miễn phí trong buổi sáng đầu tiên.", "Còn 60 giây nữa là đến bến."]

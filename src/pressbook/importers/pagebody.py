@@ -24,8 +24,10 @@ _THUMB = re.compile(r"(?:thumb_x|zoom/|thumb_w/|/w)(\d{2,3})(?:[x_](\d{2,3}))?/"
 PAGE_CHROME = (
     *CHROME, "tải ứng dụng", "tin liên quan", "đọc tiếp", "bài liên quan", "có thể bạn quan tâm", "quan tâm",
     "tin đọc nhiều", "đọc nhiều", "tin mới", "tin mới nhất", "tin khác", "tin cùng chuyên mục", "ý kiến bạn đọc",
-    "bình luận", "gửi bình luận", "chia sẻ", "in bài viết", "về đầu trang",
+    "bình luận", "gửi bình luận", "chia sẻ", "in bài viết", "về đầu trang", "khám phá thêm chủ đề", "khám phá thêm",
 )
+# A video player's countdown to the next video ("60 giây nữa.").
+_COUNTDOWN = re.compile(r"\d{1,3} giây nữa\W*")
 
 
 def unescape(value: Any) -> str:
@@ -172,7 +174,7 @@ class Body:
                     skip.add(index + 1)
                 self._image(element, caption)
             elif element.tag in ("p", "head", "quote"):
-                if not found or found in (self.title, self.lead) or found in PAGE_CHROME or found in self.captions or (
+                if not found or found in (self.title, self.lead) or found in PAGE_CHROME or found in self.captions or _COUNTDOWN.fullmatch(found) or (
                     self.lead and key(newsrules.lead(plain)) == self.lead
                 ):
                     continue
