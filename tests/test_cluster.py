@@ -216,9 +216,8 @@ def test_a_build_on_the_cluster_is_the_same_as_a_local_build(dask_cluster, tmp_p
     assert len(dask_cluster.client.nthreads()) == 2  # the build left the workers running
 
 
-def test_a_build_survives_a_worker_killed_mid_build(dask_cluster, tmp_path, monkeypatch) -> None:
-    root = _newsroom(tmp_path / "newsroom")
-    client = dask_cluster.client
+def _signalling_submissions(patch: pytest.MonkeyPatch) -> threading.Event:
+    """An event set once the cluster's renderer has sent its first piece."""
     submitted = threading.Event()
     original = cluster.ClusterRenderer._submit
 
@@ -227,7 +226,14 @@ def test_a_build_survives_a_worker_killed_mid_build(dask_cluster, tmp_path, monk
         submitted.set()
         return future
 
-    monkeypatch.setattr(cluster.ClusterRenderer, "_submit", submit)
+    patch.setattr(cluster.ClusterRenderer, "_submit", submit)
+    return submitted
+
+
+def test_a_build_survives_a_worker_killed_mid_build(dask_cluster, tmp_path, monkeypatch) -> None:
+    root = _newsroom(tmp_path / "newsroom")
+    client = dask_cluster.client
+    submitted = _signalling_submissions(monkeypatch)
     outcome: dict = {}
 
     def run() -> None:
@@ -296,13 +302,6 @@ def test_a_lost_scheduler_stops_an_archive_build_with_a_clear_error(tmp_path) ->
     root = _newsroom(tmp_path / "newsroom")
     out = tmp_path / "out"
     outcome: dict = {}
-    submitted = threading.Event()
-    original = cluster.ClusterRenderer._submit
-
-    def submit(self, task):  # noqa: ANN001, ANN202
-        future = original(self, task)
-        submitted.set()
-        return future
 
     def run() -> None:
         options = BuildOptions(issue="2017", formats=("pdf",), use_cache=False, out_dir=out, cluster=own.address)
@@ -314,7 +313,7 @@ def test_a_lost_scheduler_stops_an_archive_build_with_a_clear_error(tmp_path) ->
 
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(cluster.ClusterRenderer, "_submit", submit)
+            submitted = _signalling_submissions(patch)
             thread = threading.Thread(target=run)
             thread.start()
             assert submitted.wait(120)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from difflib import SequenceMatcher
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
@@ -339,8 +340,6 @@ def printed_lead(tree: etree._Element, lead: str) -> str:
     wanted = " ".join(lead.split())
     if len(wanted) < 40:
         return lead
-    from difflib import SequenceMatcher
-
     best: tuple[bool, float, str] = (False, 0.0, "")
     seen: set[tuple[bool, str]] = set()
     for element in tree.iter("p", "h2", "h3", "h4", "div", "span", "strong", "em", "section"):
