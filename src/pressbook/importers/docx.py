@@ -3,17 +3,15 @@ paragraph styles that matter named in STYLE_MAP; that HTML is read here block by
 Markdown. Title, dateline, lead and byline are found as in a scraped page (scraped.py's rules);
 embedded pictures are checked like any other picture and copied into images/.
 
-A .docx is a zip archive written by whoever sent it: its declared sizes are checked before
-anything is unpacked, its XML may hold no document type declaration, pictures it only links to
-are never fetched, and no name inside it is ever used as a path."""
+A .docx is a zip archive written by whoever sent it: wordfile.py checks it before anything is
+unpacked; here, pictures it only links to are never fetched, and no name inside it is ever used
+as a path."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,19 +27,9 @@ from ..config import Project
 from ..errors import ImportSourceError, PressbookError, Problem
 from ..files import write_atomic
 from ..interface import N_, _
-from . import Draft, ImportOptions, charsets, escape_markdown, has_lead_tag, newsrules, parse_byline
+from . import Draft, ImportOptions, charsets, escape_markdown, has_lead_tag, newsrules, parse_byline, wordfile
 from .scraped import _KEYWORDS, _dateline, _NotADate, _weekday_note
 
-# What a Word file may unpack to. A real article with its photos is a few megabytes; the file
-# itself is held to MAX_SOURCE_BYTES by read_source.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_XML_BYTES = 20 * 1024 * 1024  # one XML part (the text of a long book is a few megabytes)
-MAX_MEMBERS = 10_000
-
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 (.doc), and password-protected .docx
-_RTF = b"{\\rtf"
-SAVE_AS_DOCX = N_("open it in Word or LibreOffice and save it as .docx (Word Document)")
 
 # The paragraph styles that carry meaning, by name (Word writes the English names of its own
 # styles into the file whatever the language of its menus; mammoth compares them ignoring case).
@@ -66,90 +54,6 @@ _MACHINE_ALT = re.compile(
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 _SIGNATURES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF87a", ".gif"), (b"GIF89a", ".gif"))
-
-
-# --- the file --------------------------------------------------------------------------------
-
-
-def _refuse(message: str, path: Path, hint: str | None = SAVE_AS_DOCX) -> ImportSourceError:
-    return ImportSourceError(message, path=path, hint=_(hint) if hint else None)
-
-
-def _archive(data: bytes, path: Path) -> zipfile.ZipFile:
-    """The document's zip archive, once it is known to be a Word document of sane size."""
-    if data.startswith(_OLE):
-        raise _refuse(_("is an old Word document (.doc) or a password-protected one, not a .docx"), path,
-                      N_("open it in Word or LibreOffice and save it as .docx (Word Document), without a password"))  # fmt: skip
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF):
-        raise _refuse(_("is an RTF document, not a .docx"), path)
-    if not data.startswith(_ZIP):
-        raise _refuse(_("is not a Word document (.docx), whatever its name says"), path)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise _refuse(_("is a damaged .docx file ({reason})").format(reason=exc), path) from None
-    try:
-        _check(archive, path)
-    except BaseException:
-        archive.close()
-        raise
-    return archive
-
-
-def _check(archive: zipfile.ZipFile, path: Path) -> None:
-    """Refuse an archive that would unpack to too much, is not a Word document, or holds XML
-    with a document type declaration (entities: Word never writes one)."""
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise _refuse(_("holds {count} files; a Word document holds far fewer").format(count=len(members)), path)
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse(
-            _("would unpack to {size:.0f} MB, more than the {limit} MB a Word document may hold").format(
-                size=unpacked / 1024 / 1024, limit=MAX_UNPACKED_BYTES // 1024 // 1024
-            ),
-            path, N_("is it really an article? Make the pictures in it smaller and save it again"),
-        )  # fmt: skip
-    names = {member.filename for member in members}
-    if "word/document.xml" not in names:
-        if "mimetype" in names and _read(archive, "mimetype", path).startswith(b"application/vnd.oasis.opendocument"):
-            raise _refuse(_("is an OpenDocument file (.odt), not a .docx"), path)
-        raise _refuse(_("is a zip archive, not a Word document (it has no word/document.xml)"), path)
-    for member in members:
-        if not member.filename.lower().endswith((".xml", ".rels")):
-            continue
-        if member.file_size > MAX_XML_BYTES:
-            raise _refuse(
-                _("has a part of {size:.0f} MB ({name}); a Word document's parts are far smaller").format(
-                    size=member.file_size / 1024 / 1024, name=member.filename[:80]
-                ),
-                path,
-            )
-        if re.search(rb"<!(?:DOCTYPE|ENTITY)", _read(archive, member.filename, path)):
-            raise _refuse(
-                _("holds a document type declaration, which Word never writes ({name})").format(
-                    name=member.filename[:80]
-                ),
-                path,
-            )
-
-
-def _read(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
-    try:
-        with archive.open(name) as member:
-            return member.read(MAX_XML_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
-        raise _refuse(_("is a damaged .docx file ({reason})").format(reason=exc), path) from None
-
-
-def _created(archive: zipfile.ZipFile, path: Path) -> str | None:
-    """The day Word says the file was created (the file's date, not the story's)."""
-    try:
-        core = _read(archive, "docProps/core.xml", path)
-    except (KeyError, ImportSourceError):
-        return None
-    found = re.search(rb"<dcterms:created[^>]*>\s*(\d{4}-\d{2}-\d{2})", core)
-    return found.group(1).decode("ascii") if found else None
 
 
 # --- the pictures ----------------------------------------------------------------------------
@@ -507,7 +411,7 @@ def _convert(data: bytes, path: Path, pictures: _Pictures, notes: list[str]) -> 
         raise  # a picture that could not be kept in the cache (a full disk): said as it is
     except Exception as exc:  # noqa: BLE001 - a damaged document makes mammoth raise all kinds
         reason = f"{type(exc).__name__}: {exc}"[:160]
-        raise _refuse(_("cannot be read as a Word document ({reason})").format(reason=reason), path) from None
+        raise wordfile.refuse(_("cannot be read as a Word document ({reason})").format(reason=reason), path) from None
     # Text typed for a legacy font (.VnTime, VNI-Times) reads as Latin letters: said in Unicode.
     converted, legacy = charsets.from_legacy_fonts(result.value)
     if legacy:
@@ -519,7 +423,7 @@ def _convert(data: bytes, path: Path, pictures: _Pictures, notes: list[str]) -> 
     try:
         return etree.fromstring(f"<body>{html}</body>".encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
-        raise _refuse(_("cannot be read as a Word document ({reason})").format(reason=exc), path) from None
+        raise wordfile.refuse(_("cannot be read as a Word document ({reason})").format(reason=exc), path) from None
 
 
 def _is_dateline(block: _Block) -> bool:
@@ -548,8 +452,8 @@ def _title_at(blocks: list[_Block], dateline: int | None) -> int | None:
 def draft(data: bytes, *, path: Path, project: Project, options: ImportOptions) -> Draft:
     """A draft article from the bytes of a Word document (.docx)."""
     config = project.config
-    with _archive(data, path) as archive:
-        created = _created(archive, path)
+    with wordfile.archive(data, path) as archive:
+        created = wordfile.created(archive, path)
     pictures = _Pictures(project)
     warnings: list[str] = []
     notes: list[str] = []
