@@ -200,19 +200,18 @@ def _credit_after(tree: etree._Element, last: str) -> newsrules.Credit | None:
     return None
 
 
-_FORUM = re.compile(rb"vbulletin|phpbb|xenforo|postbit|\bvb_", re.IGNORECASE)
+_FORUM = re.compile(r"vbulletin|phpbb|xenforo|postbit|\bvb_", re.IGNORECASE)
 
 
 def _printed_date(tree: etree._Element, title: str, url: str, html_text: str, project: Project) -> datetime | None:
     """The publication date as the page prints it near the headline (pages without metadata)."""
-    for junk in tree.xpath("//script | //style | //noscript"):
-        junk.drop_tree() if junk.getparent() is not None else None
     shown = tree.find("body")
-    page = " ".join((shown if shown is not None else tree).text_content().split())
+    said = (shown if shown is not None else tree).xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+    page = " ".join("".join(said).split())
     at = page.find(title[:40]) if title else -1
     years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", url) or re.findall(r"/(?:19|20)\d{2}(?!\d)", page)
     year = int(years[0].lstrip("/")) if years else None
-    month_first = bool(_FORUM.search(html_text[:200_000].encode("utf-8", "ignore")))
+    month_first = bool(_FORUM.search(html_text[:200_000]))
     return newsrules.page_date(page, project.config.tz, near=max(at, 0), year=year, month_first=month_first)
 
 
