@@ -7,10 +7,9 @@ are absolute where the formats want them (the sitemap, the feeds' self links).""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from lxml import etree
@@ -171,12 +170,9 @@ def sitemap(editions: list[Edition], out: Path, base: str) -> bytes:
 
 def all_feeds(project: Project, editions: list[Edition], out: Path, base: str | None) -> dict[str, bytes]:
     """Every catalogue and feed of the site, by its path in the site."""
-    by_year: dict[str, list[Any]] = defaultdict(list)
-    for edition in editions:
-        by_year[edition.year].append(edition)
     feeds = {"opds/root.xml": opds_root(project, editions, out), "opds/catalog.json": opds2(project, editions, out),
              "feed.xml": atom_new(project, editions, out, base)}  # fmt: skip
-    for year in by_year:
+    for year in dict.fromkeys(edition.year for edition in editions):
         feeds[f"opds/{year}.xml"] = opds_year(project, year, editions, out)
     if base:
         feeds["sitemap.xml"] = sitemap(editions, out, base)

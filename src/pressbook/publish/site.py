@@ -15,7 +15,7 @@ import shutil
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -238,10 +238,5 @@ def _page(env: Any, template: str, project: Project, *, css: Any, depth: int, **
     return layouts.render(env, template, {
         "pub": project.config.publication, "root": _up(depth), "fonts_css": css, "quote": quote, **context,
     })  # fmt: skip
-
-
-def when(moment: datetime | None) -> str:
-    """An Atom date."""
-    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -70,7 +70,6 @@ class _Build:
 
     issue: str
     said: list[str] = field(default_factory=list)
-    done: bool = False
     listeners: set[asyncio.Queue[str]] = field(default_factory=set)
 
 
