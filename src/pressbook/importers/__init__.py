@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from .. import images, text
 from ..articles import FrontMatter, dumps, front_matter_problems, parse_date
 from .charsets import UndecodableError, decode
+from .wordfile import OLE, RTF, ZIP
 from ..config import Project
 from ..errors import ImportSourceError, UsageError
 from ..files import write_atomic
@@ -91,8 +92,7 @@ def read_source(path: Path) -> tuple[bytes, str]:
     # Word reader takes them all, to import the one and say what to do with the others. A zip is
     # never text; a page saved as .doc is read as a page.
     word_suffixes = (".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot", ".rtf", ".odt")
-    zip_or_ole = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE: Word 97-2003, encrypted .docx
-    if data.startswith(zip_or_ole) or head.startswith(b"{\\rtf") or (path.suffix.lower() in word_suffixes and not looks_html):
+    if data.startswith((ZIP, OLE)) or head.startswith(RTF) or (path.suffix.lower() in word_suffixes and not looks_html):
         return data, "word"
     is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_html
     return data, "html" if is_html else "text"

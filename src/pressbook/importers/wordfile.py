@@ -20,9 +20,9 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_XML_BYTES = 20 * 1024 * 1024  # one XML part (the text of a long book is a few megabytes)
 MAX_MEMBERS = 10_000
 
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 (.doc), and password-protected .docx
-_RTF = b"{\\rtf"
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 (.doc), and password-protected .docx
+RTF = b"{\\rtf"
 SAVE_AS_DOCX = N_("open it in Word or LibreOffice and save it as .docx (Word Document)")
 
 
@@ -32,12 +32,12 @@ def refuse(message: str, path: Path, hint: str | None = SAVE_AS_DOCX) -> ImportS
 
 def archive(data: bytes, path: Path) -> zipfile.ZipFile:
     """The document's zip archive, once it is known to be a Word document of sane size."""
-    if data.startswith(_OLE):
+    if data.startswith(OLE):
         raise refuse(_("is an old Word document (.doc) or a password-protected one, not a .docx"), path,
                      N_("open it in Word or LibreOffice and save it as .docx (Word Document), without a password"))  # fmt: skip
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_RTF):
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(RTF):
         raise refuse(_("is an RTF document, not a .docx"), path)
-    if not data.startswith(_ZIP):
+    if not data.startswith(ZIP):
         raise refuse(_("is not a Word document (.docx), whatever its name says"), path)
     try:
         opened = zipfile.ZipFile(io.BytesIO(data))
