@@ -21,14 +21,14 @@ from lxml import etree
 from mammoth.docx.files import InvalidFileReferenceError
 
 from .. import images, text
-from ..articles import DateOutOfRange, in_years, parse_date
+from ..articles import parse_date
 from ..cache import cache_dir
 from ..config import Project
 from ..errors import ImportSourceError, PressbookError, Problem
 from ..files import write_atomic
 from ..interface import N_, _
 from . import Draft, ImportOptions, charsets, escape_markdown, has_lead_tag, newsrules, parse_byline, wordfile
-from .scraped import _KEYWORDS, _dateline, _NotADate, _weekday_note
+from .scraped import _KEYWORDS, is_dateline, read_dateline
 
 
 # The paragraph styles that carry meaning, by name (Word writes the English names of its own
@@ -427,12 +427,7 @@ def _convert(data: bytes, path: Path, pictures: _Pictures, notes: list[str]) -> 
 
 
 def _is_dateline(block: _Block) -> bool:
-    if block.kind not in ("paragraph", "subtitle", "heading", "caption"):
-        return False
-    try:
-        return _dateline(block.plain) is not None
-    except _NotADate:
-        return True
+    return block.kind in ("paragraph", "subtitle", "heading", "caption") and is_dateline(block.plain)
 
 
 def _title_at(blocks: list[_Block], dateline: int | None) -> int | None:
@@ -582,16 +577,9 @@ def _date(
     tz = project.config.tz
     moment = views = ignored = None
     if dateline is not None:
-        try:
-            moment, views = _dateline(dateline)  # type: ignore[misc]
-            in_years(moment, f"{moment:%d/%m/%Y}")
-            weekday = _weekday_note(dateline, moment)
-            if weekday:
-                warnings.append(weekday)
-        except _NotADate as exc:
-            ignored, moment = str(exc), None
-        except DateOutOfRange as exc:
-            ignored, moment = _("the dateline's date {problem}").format(problem=str(exc).split(" (")[0]), None
+        moment, views, ignored, weekday = read_dateline(dateline)
+        if weekday:
+            warnings.append(weekday)
     if options.date:
         given = parse_date(options.date, tz)
         if ignored:

@@ -88,7 +88,21 @@ def _weekday_note(line: str, moment: datetime) -> str | None:
     return None
 
 
-def _is_dateline(line: str) -> bool:
+def read_dateline(line: str) -> tuple[datetime | None, int | None, str | None, str | None]:
+    """What a dateline line says: the moment and the views (None when the line gives no date it
+    can use), why its date cannot be used (impossible, or outside the years pressbook accepts), and
+    a note when its weekday disagrees with its date."""
+    try:
+        moment, views = _dateline(line)  # type: ignore[misc]
+        in_years(moment, f"{moment:%d/%m/%Y}")
+    except _NotADate as exc:
+        return None, None, str(exc), None
+    except DateOutOfRange as exc:
+        return None, None, _("the dateline's date {problem}").format(problem=str(exc).split(" (")[0]), None
+    return moment, views, None, _weekday_note(line, moment)
+
+
+def is_dateline(line: str) -> bool:
     try:
         return _dateline(line) is not None
     except _NotADate:
@@ -122,21 +136,14 @@ def parse(
     if not kept:
         raise ImportSourceError(_("has no text once page chrome is dropped"), path=path, line=1)
 
-    date_at = next((i for i, line in enumerate(kept[:6]) if _is_dateline(line)), None)
+    date_at = next((i for i, line in enumerate(kept[:6]) if is_dateline(line)), None)
     views = None
     ignored = None  # a dateline's date that cannot be used: impossible, or outside the years pressbook accepts
     if date_at is not None:
         header, rest = kept[:date_at], kept[date_at + 1 :]
-        try:
-            moment, views = _dateline(kept[date_at])  # type: ignore[misc]
-            in_years(moment, f"{moment:%d/%m/%Y}")
-            weekday = _weekday_note(kept[date_at], moment)
-            if weekday:
-                (warnings if warnings is not None else notes).append(weekday)
-        except _NotADate as exc:
-            ignored, moment = str(exc), None
-        except DateOutOfRange as exc:
-            ignored, moment = _("the dateline's date {problem}").format(problem=str(exc).split(" (")[0]), None
+        moment, views, ignored, weekday = read_dateline(kept[date_at])
+        if weekday:
+            (warnings if warnings is not None else notes).append(weekday)
     else:
         moment = None
         header, rest = kept[:1], kept[1:]
