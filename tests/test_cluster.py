@@ -216,6 +216,24 @@ def test_a_build_on_the_cluster_is_the_same_as_a_local_build(dask_cluster, tmp_p
     assert len(dask_cluster.client.nthreads()) == 2  # the build left the workers running
 
 
+def test_the_monthly_editions_on_the_cluster_are_the_local_ones(dask_cluster, tmp_path) -> None:
+    """`build --issue 2017 --each month` through the cluster: every monthly edition the same as
+    the local build's (pages, text on every page, outline, and bytes)."""
+    root = _newsroom(tmp_path / "newsroom")
+
+    def each(out: Path, address: str | None) -> dict[str, Path]:
+        options = BuildOptions(issue="2017", formats=("pdf",), use_cache=False, out_dir=out, cluster=address)
+        made = build_each(load_project(root), options, "month")
+        assert all(m.built is not None for m in made), [m.problems for m in made]
+        return {m.issue: m.built.outputs[0].path for m in made}  # type: ignore[union-attr]
+
+    local, remote = each(tmp_path / "local", None), each(tmp_path / "cluster", dask_cluster.address)
+    assert sorted(remote) == sorted(local) and len(local) >= 3  # January, February, March
+    for issue, path in local.items():
+        assert _reading(remote[issue]) == _reading(path), issue
+        assert remote[issue].read_bytes() == path.read_bytes(), issue
+
+
 def _signalling_submissions(patch: pytest.MonkeyPatch) -> threading.Event:
     """An event set once the cluster's renderer has sent its first piece."""
     submitted = threading.Event()
