@@ -214,6 +214,11 @@ def test_a_build_on_the_cluster_is_the_same_as_a_local_build(dask_cluster, tmp_p
     assert _reading(remote) == _reading(local)
     assert remote.read_bytes() == local.read_bytes()
     assert len(dask_cluster.client.nthreads()) == 2  # the build left the workers running
+    # Each worker that rendered froze what it held before (pool.settle), as a local worker does.
+    import gc
+
+    frozen = dask_cluster.client.run(gc.get_freeze_count)
+    assert len(frozen) == 2 and all(count > 1000 for count in frozen.values()), frozen
 
 
 def test_the_monthly_editions_on_the_cluster_are_the_local_ones(dask_cluster, tmp_path) -> None:

@@ -279,3 +279,25 @@ def test_the_stand_in_contents_are_the_real_ones_line_for_line(newsroom) -> None
         kit, edition, piece="front", pages={a: documents.number(3 + i // 4, digits) for i, a in enumerate(anchors)}, views=headings
     )  # fmt: skip
     assert places(stand_in) == places(real)  # every entry on the same page, from the same line to the same line
+
+
+def test_a_pool_worker_freezes_what_it_holds_before_its_first_render(tmp_path) -> None:
+    # A worker's long-lived objects (its modules, the articles a forked worker inherits) are put
+    # out of the garbage collector's sight before it renders (pool.settle): the renders' full
+    # collections no longer walk them (measured quicker, see settle's docstring).
+    import concurrent.futures
+    import gc
+
+    from pressbook.cache import Cache
+    from pressbook.pdf import pool
+
+    renderer = pool.Renderer(Cache(None), jobs=2)
+    renderer._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=pool.worker_context())
+    try:
+        assert renderer._pool.submit(gc.get_freeze_count).result() == 0
+        html = "<!doctype html><html lang='vi'><title>Thử</title><p>Tiếng Việt có dấu.</p></html>"
+        (piece,) = renderer.run([pool.Task("full", html, tmp_path.as_uri() + "/", (tmp_path,))])
+        assert piece.pages == 1
+        assert renderer._pool.submit(gc.get_freeze_count).result() > 1000
+    finally:
+        renderer.close()

@@ -28,7 +28,7 @@ from urllib.request import url2pathname
 from ..cache import Cache, file_digest
 from ..errors import ClusterError, ClusterLost, UsageError
 from ..interface import _
-from .pool import Progress, Renderer, Task, _render, _warm
+from .pool import Progress, Renderer, Task, _render, _warm, settle
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -240,6 +240,12 @@ def render_packed(packed: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def worker_render_packed(packed: dict[str, Any]) -> dict[str, Any]:
+    """`render_packed` in a Dask worker (settled first, as a local pool's worker is)."""
+    settle()
+    return render_packed(packed)
+
+
 @dataclass
 class ClusterRenderer(Renderer):
     """A renderer whose workers are a Dask cluster's: as many tasks at a time as they have
@@ -258,7 +264,7 @@ class ClusterRenderer(Renderer):
         return self._remote
 
     def _submit(self, task: Task) -> concurrent.futures.Future:
-        return self._executor().submit(render_packed, pack(task))
+        return self._executor().submit(worker_render_packed, pack(task))
 
     def _result(self, future: concurrent.futures.Future) -> dict[str, Any]:
         """The result, or the two ways a cluster fails a build said as what happened and what to

@@ -84,6 +84,34 @@ def _render(task: Task) -> dict[str, Any]:
     }
 
 
+_settled = False
+
+
+def settle() -> None:
+    """Once in a worker process, before its first render: put every object the process holds so
+    far out of the garbage collector's sight (`gc.freeze`). They live as long as the worker: the
+    modules it imported, a Dask worker's own state, the articles a forked pool worker inherited.
+    A render makes a great many objects, and each full collection it sets off would walk all of
+    these again. Objects made later are collected as usual; those frozen are still freed when
+    nothing refers to them (only a cycle among them stays).
+
+    Measured on the 1,200-article year of monthly editions (benchmarks/cluster.py, 3 rounds):
+    the local build's median went from 56.7 to 54.9 s, the Dask build's from 63.0 to 58.3 s."""
+    global _settled
+    if not _settled:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        _settled = True
+
+
+def _worker_render(task: Task) -> dict[str, Any]:
+    """`_render` in a pool worker (settled first)."""
+    settle()
+    return _render(task)
+
+
 def worker_context() -> multiprocessing.context.BaseContext:
     """How pool workers are started. Forking this process is quickest (a worker starts with all it
     has imported) but safe only while it runs no other thread: a lock another thread holds would
@@ -246,7 +274,7 @@ class Renderer:
 
     def _submit(self, task: Task) -> concurrent.futures.Future:
         """Hand one task to the workers (a cluster's renderer sends it packed, see cluster.py)."""
-        return self._executor().submit(_render, task)
+        return self._executor().submit(_worker_render, task)
 
     def _result(self, future: concurrent.futures.Future) -> dict[str, Any]:
         """A finished task's result (a cluster's renderer puts its failures in a user's words)."""
