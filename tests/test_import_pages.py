@@ -287,3 +287,27 @@ def test_a_video_players_countdown_and_a_topic_list_are_not_the_article() -> Non
     body = pagebody.Body(title="t", lead="", captions=set(), folder=Path("."), slug="t")
     body.walk(extracted)
     assert body.texts == ["Người dân thích thú đi xe buýt miễn phí trong buổi sáng đầu tiên.", "Còn 60 giây nữa là đến bến."]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("31/08/2017&nbsp;&nbsp;08:30 GMT+7", "2017-08-31T08:30:00+07:00"),
+        ("Thứ Năm, 31/8/2017 - 08:30", "2017-08-31T08:30:00+07:00"),
+        ("2017-08-31T08:30:00+07:00", "2017-08-31T08:30:00+07:00"),
+    ],
+    ids=["site-form", "weekday-form", "iso"],
+)
+def test_a_metadata_date_in_the_sites_own_form_is_read(newsroom, tmp_path, written, expected) -> None:
+    # The page's header shows a clock (when the page was saved), nearer the top than the article's
+    # date: the metadata's date, in whatever Vietnamese form it is written, is the one taken.
+    ld = f'{{"@type": "NewsArticle", "headline": "Lịch thi đấu vòng loại", "datePublished": "{written}"}}'
+    page = (
+        '<html><head><title>Lịch thi đấu vòng loại</title>'
+        f'<script type="application/ld+json">{ld}</script></head><body>'
+        "<div class='clock'>Thời gian 01/09/2017 10:06:57 (GMT+7)</div>"
+        f"<h1>Lịch thi đấu vòng loại</h1>{BODY}</body></html>"
+    )
+    done = import_source(_page(tmp_path, page), newsroom.project)
+    article = read_markdown(done.path, newsroom.project.config.tz)
+    assert article.date.isoformat() == expected

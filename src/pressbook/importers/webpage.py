@@ -105,7 +105,15 @@ def _moment(value: str, project: Project, ignored: list[str]) -> datetime | None
     value = re.sub(r"(\d)\s+([+-]\d{2}:?\d{2})$", r"\1\2", value)
     value = re.sub(r"\.\d+(?=[+-]\d{2}|Z|$)", "", value).replace("Z", "+00:00")
     try:
-        return parse_date(value, project.config.tz)
+        try:
+            return parse_date(value, project.config.tz)
+        except ValueError:
+            # Sites write their own forms in metadata too ("31/08/2017&nbsp;&nbsp;08:30 GMT+7"):
+            # a value that is one date as a Vietnamese reader reads it.
+            found = newsrules.dates(unescape(value), project.config.tz)
+            if len(found) != 1 or not newsrules.is_dateline(unescape(value), project.config.tz):
+                return None
+            return parse_date(found[0].moment.isoformat(), project.config.tz)
     except DateOutOfRange as exc:
         ignored.append(_("the date in its metadata, {problem}").format(problem=str(exc).split(" (")[0]))
         return None
