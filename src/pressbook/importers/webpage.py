@@ -107,6 +107,8 @@ def _moment(value: str, project: Project, ignored: list[str]) -> datetime | None
     try:
         try:
             return parse_date(value, project.config.tz)
+        except DateOutOfRange:
+            raise
         except ValueError:
             # Sites write their own forms in metadata too ("31/08/2017&nbsp;&nbsp;08:30 GMT+7"):
             # a value that is one date as a Vietnamese reader reads it.
