@@ -13,7 +13,7 @@ from ..articles import DateOutOfRange, parse_date
 from ..config import Project
 from ..errors import ArticleError, ImportSourceError
 from ..interface import _
-from . import decode_source, Draft, ImportOptions, picture_beside
+from . import Draft, ImportOptions, decode_source, picture_beside
 
 # A picture in Markdown: ![alt](address "title").
 _PICTURE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)(?P<title>\s+\"[^\"\n]*\")?\)")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from difflib import SequenceMatcher
 from datetime import tzinfo
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -304,8 +304,6 @@ def poor(body: Body, lead: str) -> bool:
     """Whether the text found is too little to be the article, or is something else."""
     count = words(body)
     return count < 80 or count < len(lead.split()) * 1.5 or comments(body)
-
-
 
 
 def picture_captions(tree: etree._Element) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .. import text
-from ..articles import DateOutOfRange, parse_date
+from ..articles import DateOutOfRange, in_years, parse_date
 from ..config import Project
 from ..errors import ImportSourceError
 from ..interface import _
@@ -105,22 +105,27 @@ def _moment(value: str, project: Project, ignored: list[str]) -> datetime | None
     value = re.sub(r"(\d)\s+([+-]\d{2}:?\d{2})$", r"\1\2", value)
     value = re.sub(r"\.\d+(?=[+-]\d{2}|Z|$)", "", value).replace("Z", "+00:00")
     try:
-        try:
-            return parse_date(value, project.config.tz)
-        except DateOutOfRange:
-            raise
-        except ValueError:
-            # Sites write their own forms in metadata too ("31/08/2017&nbsp;&nbsp;08:30 GMT+7"):
-            # a value that is one date as a Vietnamese reader reads it.
-            found = newsrules.dates(unescape(value), project.config.tz)
-            if len(found) != 1 or not newsrules.is_dateline(unescape(value), project.config.tz):
-                return None
-            return parse_date(found[0].moment.isoformat(), project.config.tz)
+        moment = _metadata_date(value, project.config.tz)
+        return in_years(moment, value) if moment else None
     except DateOutOfRange as exc:
         ignored.append(_("the date in its metadata, {problem}").format(problem=str(exc).split(" (")[0]))
         return None
     except ValueError:
         return None
+
+
+def _metadata_date(value: str, tz: tzinfo) -> datetime | None:
+    """A metadata value's moment as parse_date reads it; or, when a site writes its own form
+    there ("31/08/2017&nbsp;&nbsp;08:30 GMT+7"), the one date it holds as a Vietnamese reader
+    reads it."""
+    try:
+        return parse_date(value, tz)
+    except DateOutOfRange:
+        raise
+    except ValueError:
+        said = unescape(value)
+        found = newsrules.dates(said, tz)
+        return found[0].moment if len(found) == 1 and newsrules.is_dateline(said, tz) else None
 
 
 def _captions(tree: etree._Element) -> set[str]:

@@ -291,7 +291,7 @@ class ClusterRenderer(Renderer):
     def warm(self) -> None:
         """Import the renderer in every worker now (they may have just started)."""
         pool = self._executor()
-        for _ in range(self.jobs):
+        for _worker in range(self.jobs):
             pool.submit(_warm)
 
     def close(self) -> None:

@@ -238,5 +238,3 @@ def _page(env: Any, template: str, project: Project, *, css: Any, depth: int, **
     return layouts.render(env, template, {
         "pub": project.config.publication, "root": _up(depth), "fonts_css": css, "quote": quote, **context,
     })  # fmt: skip
-
-
